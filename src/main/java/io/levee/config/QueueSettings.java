@@ -1,0 +1,27 @@
+package io.levee.config;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * One task queue as configured under {@code levee.queues.<name>.*}.
+ *
+ * @param name          the queue name, also its routing key
+ * @param maxLength     admission bound ({@code x-max-length}); a full queue rejects publishes
+ * @param deliveryLimit how often the broker redelivers a message before dead-lettering it ({@code x-delivery-limit})
+ * @param concurrency   consumer sessions for this queue on a worker replica
+ * @param prefetch      unacknowledged messages per consumer session
+ * @param retryDelays   backoff delays, one retry queue each; attempts beyond them go to the dead-letter queue
+ */
+public record QueueSettings(String name, long maxLength, int deliveryLimit, int concurrency, int prefetch,
+                            List<Duration> retryDelays) {
+
+    public QueueSettings {
+        retryDelays = List.copyOf(retryDelays);
+    }
+
+    /** The dead-letter queue that receives this queue's failed tasks. */
+    public String deadLetterQueue() {
+        return name + ".dlq";
+    }
+}

@@ -1,0 +1,99 @@
+package io.levee.config;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+import org.eclipse.microprofile.config.Config;
+
+/** Typed reads from MicroProfile Config; every rejection names the key, the value and what is allowed. */
+final class Settings {
+
+    private final Config config;
+
+    Settings(Config config) {
+        this.config = config;
+    }
+
+    String string(String key, String defaultValue) {
+        return config.getOptionalValue(key, String.class).map(String::trim).orElse(defaultValue);
+    }
+
+    int integer(String key, int defaultValue, int min, int max) {
+        return (int) longValue(key, defaultValue, min, max);
+    }
+
+    long longValue(String key, long defaultValue, long min, long max) {
+        String raw = string(key, null);
+        String allowed = "a whole number from " + min + " to " + max;
+        if (raw == null) {
+            return defaultValue;
+        }
+        try {
+            long value = Long.parseLong(raw.replace("_", ""));
+            if (value < min || value > max) {
+                throw new InvalidConfigurationException(key, raw, allowed);
+            }
+            return value;
+        } catch (NumberFormatException e) {
+            throw new InvalidConfigurationException(key, raw, allowed);
+        }
+    }
+
+    Duration duration(String key, String defaultValue) {
+        return parseDuration(key, string(key, defaultValue));
+    }
+
+    List<Duration> durations(String key, String defaultValue) {
+        String raw = string(key, defaultValue);
+        List<Duration> result = new ArrayList<>();
+        if (!raw.isBlank()) {
+            for (String part : raw.split(",")) {
+                result.add(parseDuration(key, part));
+            }
+        }
+        return result;
+    }
+
+    private static Duration parseDuration(String key, String raw) {
+        Duration d = Durations.parse(raw);
+        if (d == null || d.isNegative() || d.isZero()) {
+            throw new InvalidConfigurationException(key, raw.trim(),
+                    "a positive duration such as 500ms, 5s, 1m or PT5S");
+        }
+        return d;
+    }
+
+    URI uri(String key, String defaultValue) {
+        String raw = string(key, defaultValue);
+        String allowed = "an amqp:// or amqps:// URI such as amqp://user:pass@host:5672/vhost";
+        try {
+            URI uri = new URI(raw);
+            if (!"amqp".equals(uri.getScheme()) && !"amqps".equals(uri.getScheme()) || uri.getHost() == null) {
+                throw new InvalidConfigurationException(key, raw, allowed);
+            }
+            return uri;
+        } catch (java.net.URISyntaxException e) {
+            throw new InvalidConfigurationException(key, raw, allowed);
+        }
+    }
+
+    <E extends Enum<E>> E oneOf(String key, Class<E> type, E defaultValue) {
+        String raw = string(key, null);
+        if (raw == null) {
+            return defaultValue;
+        }
+        try {
+            return Enum.valueOf(type, raw.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            String allowed = Arrays.stream(type.getEnumConstants())
+                    .map(c -> c.name().toLowerCase(Locale.ROOT))
+                    .collect(Collectors.joining(", "));
+            throw new InvalidConfigurationException(key, raw, allowed);
+        }
+    }
+}

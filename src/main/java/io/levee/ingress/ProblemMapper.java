@@ -1,0 +1,62 @@
+package io.levee.ingress;
+
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import io.levee.messaging.BrokerUnavailableException;
+import io.levee.messaging.QueueFullException;
+import jakarta.ws.rs.NotFoundException;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import jakarta.ws.rs.ext.ExceptionMapper;
+import jakarta.ws.rs.ext.Provider;
+
+/**
+ * Turns every failure of a request into {@code application/problem+json}: Levee's own exceptions with their type,
+ * JAX-RS errors (405, 415, ...) with theirs, anything else as a 500 that leaks no internals.
+ */
+@Provider
+public class ProblemMapper implements ExceptionMapper<Throwable> {
+
+    private static final Logger LOG = Logger.getLogger(ProblemMapper.class.getName());
+
+    @Context
+    private UriInfo uriInfo;
+
+    @Override
+    public Response toResponse(Throwable error) {
+        String instance = uriInfo == null ? null : "/" + uriInfo.getPath();
+        return switch (error) {
+            case ProblemException p -> Problems.response(p.type(), p.getMessage(), instance, p.retryAfterSeconds());
+            case QueueFullException q -> Problems.response(ProblemType.QUEUE_FULL, q.getMessage(), instance, 5);
+            case BrokerUnavailableException b -> {
+                LOG.log(Level.WARNING, "broker unavailable", b);
+                yield Problems.response(ProblemType.BROKER_UNAVAILABLE,
+                        "the broker did not confirm the task; it may or may not have been stored, retry with the same"
+                                + " Idempotency-Key", instance, 1);
+            }
+            // An unmatched path must stay an empty 404 so Helidon routes it on to /health, /metrics and /openapi.
+            case NotFoundException n -> n.getResponse();
+            case WebApplicationException w -> fromStatus(w, instance);
+            default -> {
+                LOG.log(Level.SEVERE, "unexpected error on " + instance, error);
+                yield Problems.response(ProblemType.INTERNAL, "unexpected error; see the server log", instance, null);
+            }
+        };
+    }
+
+    private static Response fromStatus(WebApplicationException w, String instance) {
+        int status = w.getResponse().getStatus();
+        ProblemType type = switch (status) {
+            case 405 -> ProblemType.METHOD_NOT_ALLOWED;
+            case 406 -> ProblemType.NOT_ACCEPTABLE;
+            case 413 -> ProblemType.PAYLOAD_TOO_LARGE;
+            case 415 -> ProblemType.UNSUPPORTED_MEDIA_TYPE;
+            default -> status >= 500 ? ProblemType.INTERNAL : ProblemType.INVALID_REQUEST;
+        };
+        Response r = Problems.response(type, w.getMessage(), instance, null);
+        return status == type.status() ? r : Response.fromResponse(r).status(status).build();
+    }
+}

@@ -1,0 +1,215 @@
+package io.levee.messaging;
+
+import java.io.IOException;
+import java.net.URI;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeoutException;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
+import com.rabbitmq.jms.admin.RMQConnectionFactory;
+import io.levee.config.LeveeConfig;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Event;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import jakarta.jms.JMSException;
+import jakarta.jms.Message;
+
+/**
+ * The broker as Levee sees it: an amqp-client connection for topology and queue depth, and factories for the
+ * Jakarta Messaging connections that publish and consume. Broker specifics live in this package only.
+ */
+@ApplicationScoped
+public class Broker {
+
+    private static final Logger LOG = Logger.getLogger(Broker.class.getName());
+
+    private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+
+    private final LeveeConfig config;
+    private final Event<BrokerReady> ready;
+    private volatile Connection admin;
+    private volatile boolean topologyDeclared;
+    private volatile boolean closed;
+
+    @Inject
+    Broker(LeveeConfig config, Event<BrokerReady> ready) {
+        this.config = config;
+        this.ready = ready;
+    }
+
+    /**
+     * At startup, connects and declares the topology in the background, retrying with capped exponential backoff
+     * while the broker is unreachable, then fires {@link BrokerReady}. The HTTP server is up meanwhile; readiness
+     * reports DOWN until then.
+     */
+    void start(@Observes @Initialized(ApplicationScoped.class) Object event) {
+        Thread.ofVirtual().name("levee-broker-connect").start(() -> {
+            Duration backoff = Duration.ofMillis(250);
+            while (!closed) {
+                try {
+                    declareTopology();
+                    LOG.info(() -> "Connected to " + redacted() + "; topology declared for queues "
+                            + config.queues().keySet());
+                    ready.fire(new BrokerReady());
+                    return;
+                } catch (BrokerUnavailableException e) {
+                    LOG.warning("Broker " + redacted() + " unreachable (" + e.getCause() + "); retrying in "
+                            + backoff.toMillis() + " ms");
+                } catch (RuntimeException e) {
+                    LOG.log(Level.SEVERE, "Cannot declare topology; Levee will not become ready", e);
+                    return;
+                }
+                try {
+                    Thread.sleep(backoff);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+            }
+        });
+    }
+
+    /** The configuration this broker was built from. */
+    public LeveeConfig config() {
+        return config;
+    }
+
+    /**
+     * Connects the admin connection if needed and declares the topology of every configured queue.
+     *
+     * @throws BrokerUnavailableException when the broker cannot be reached
+     */
+    public synchronized void declareTopology() {
+        try {
+            Topology.declare(admin(), config.queues().values());
+            topologyDeclared = true;
+        } catch (IOException e) {
+            throw new BrokerUnavailableException("cannot declare topology on " + redacted() + ": " + e, e);
+        }
+    }
+
+    /** Whether the admin connection is open and the topology has been declared. */
+    public boolean isUp() {
+        Connection c = admin;
+        return topologyDeclared && c != null && c.isOpen();
+    }
+
+    /** Messages ready in a queue, as the broker reports them. */
+    public long depth(String queue) {
+        return withChannel(ch -> ch.queueDeclarePassive(queue).getMessageCount());
+    }
+
+    /** Consumers attached to a queue, as the broker reports them. */
+    public long consumers(String queue) {
+        return withChannel(ch -> ch.queueDeclarePassive(queue).getConsumerCount());
+    }
+
+    /**
+     * A new Jakarta Messaging connection factory for this broker. Every producer of its connections writes Levee's
+     * wire format: {@code content_type=application/json}, {@code message_id} = task id, and only Levee's headers.
+     *
+     * @param prefetch         unacknowledged deliveries per consumer session
+     * @param onMessageTimeout how long a listener may run before the client gives up on it
+     */
+    public RMQConnectionFactory jmsFactory(int prefetch, Duration onMessageTimeout) {
+        RMQConnectionFactory f = new RMQConnectionFactory();
+        try {
+            f.setUri(config.amqpUri().toString());
+        } catch (JMSException e) {
+            throw new BrokerUnavailableException("invalid broker URI " + redacted(), e);
+        }
+        f.setChannelsQos(prefetch);
+        f.setOnMessageTimeoutMs((int) Math.min(Integer.MAX_VALUE, onMessageTimeout.toMillis()));
+        f.setRequeueOnMessageListenerException(true);
+        f.setRequeueOnTimeout(true);
+        f.setDeclareReplyToDestination(false);
+        f.setAmqpPropertiesCustomiser((props, message) -> props
+                .contentType(WireHeaders.CONTENT_TYPE)
+                .messageId(property(message, WireHeaders.TASK_ID))
+                .headers(userHeaders(message)));
+        return f;
+    }
+
+    /** The broker URI with any password hidden, for messages and logs. */
+    public String redacted() {
+        URI uri = config.amqpUri();
+        return uri.getScheme() + "://" + uri.getHost() + ":" + (uri.getPort() < 0 ? 5672 : uri.getPort());
+    }
+
+    private synchronized Connection admin() throws IOException {
+        Connection c = admin;
+        if (c != null && c.isOpen()) {
+            return c;
+        }
+        ConnectionFactory f = new ConnectionFactory();
+        try {
+            f.setUri(config.amqpUri());
+        } catch (Exception e) {
+            throw new IOException("invalid broker URI " + redacted(), e);
+        }
+        f.setAutomaticRecoveryEnabled(true);
+        f.setConnectionTimeout(5_000);
+        try {
+            admin = f.newConnection("levee-admin");
+            return admin;
+        } catch (TimeoutException e) {
+            throw new IOException(e);
+        }
+    }
+
+    private <T> T withChannel(ChannelCall<T> call) {
+        try (Channel ch = admin().createChannel()) {
+            return call.apply(ch);
+        } catch (IOException | TimeoutException e) {
+            throw new BrokerUnavailableException("broker " + redacted() + " did not answer: " + e, e);
+        }
+    }
+
+    @PreDestroy
+    void close() {
+        closed = true;
+        Connection c = admin;
+        if (c != null && c.isOpen()) {
+            try {
+                c.close(2_000);
+            } catch (IOException | RuntimeException e) {
+                LOG.log(Level.FINE, "closing admin connection", e);
+            }
+        }
+    }
+
+    private static String property(Message message, String name) {
+        try {
+            return message.getStringProperty(name);
+        } catch (JMSException e) {
+            return null;
+        }
+    }
+
+    private static Map<String, Object> userHeaders(Message message) {
+        Map<String, Object> headers = new HashMap<>();
+        try {
+            for (var names = message.getPropertyNames(); names.hasMoreElements(); ) {
+                String name = (String) names.nextElement();
+                headers.put(name, message.getObjectProperty(name));
+            }
+        } catch (JMSException e) {
+            throw new IllegalStateException("cannot read message properties", e);
+        }
+        return headers;
+    }
+
+    @FunctionalInterface
+    private interface ChannelCall<T> {
+        T apply(Channel channel) throws IOException;
+    }
+}

@@ -1,0 +1,36 @@
+package io.levee.worker;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * Marks a method of a CDI bean as the handler of one task queue. Levee consumes the queue on worker replicas and
+ * calls the method once per task, through the bean's CDI proxy (so interceptors such as {@code @Bulkhead},
+ * {@code @Timeout} or {@code @RateLimit} apply). The task is acknowledged only after the method returned.
+ *
+ * <p>Parameters, in any order: the payload as {@code String} (UTF-8) or {@code byte[]}, and/or a
+ * {@link TaskContext}. A definition Levee cannot run (unknown queue, two handlers for one queue, an unsupported
+ * parameter) fails deployment with a message naming the method.
+ *
+ * <pre>{@code
+ * @ApplicationScoped
+ * class Orders {
+ *     @TaskHandler("orders")
+ *     void handle(String json, TaskContext task) { ... }
+ * }
+ * }</pre>
+ */
+@Documented
+@Retention(RetentionPolicy.RUNTIME)
+@Target(ElementType.METHOD)
+public @interface TaskHandler {
+
+    /** The queue this method handles (same as {@link #queue()}; use one of them). */
+    String value() default "";
+
+    /** The queue this method handles (same as {@link #value()}; use one of them). */
+    String queue() default "";
+}

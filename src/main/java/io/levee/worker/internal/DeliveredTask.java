@@ -1,0 +1,45 @@
+package io.levee.worker.internal;
+
+import java.time.Instant;
+import java.util.Map;
+
+import io.levee.messaging.TaskEnvelope;
+import io.levee.worker.TaskContext;
+
+/** The {@link TaskContext} of one delivery. */
+record DeliveredTask(TaskEnvelope envelope, Map<String, String> headers) implements TaskContext {
+
+    DeliveredTask {
+        headers = Map.copyOf(headers);
+    }
+
+    @Override
+    public String taskId() {
+        return envelope.id();
+    }
+
+    @Override
+    public String queue() {
+        return envelope.queue();
+    }
+
+    @Override
+    public int attempt() {
+        return envelope.attempt();
+    }
+
+    @Override
+    public String requestId() {
+        return envelope.requestId();
+    }
+
+    @Override
+    public String traceparent() {
+        return envelope.traceparent();
+    }
+
+    @Override
+    public Instant submittedAt() {
+        return Instant.ofEpochMilli(envelope.submittedAt());
+    }
+}
