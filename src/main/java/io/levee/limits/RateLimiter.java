@@ -1,11 +1,11 @@
 package io.levee.limits;
 
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
+import io.github.bucket4j.ConsumptionProbe;
 import io.github.bucket4j.TimeMeter;
 import io.github.bucket4j.local.LocalBucketBuilder;
 
@@ -15,6 +15,9 @@ import io.github.bucket4j.local.LocalBucketBuilder;
  * every window/value; {@code minSpacing} adds a one-permit bandwidth refilled every minSpacing.
  */
 public final class RateLimiter {
+
+    /** Shortest wait between two polls, so that competing waiters do not spin. */
+    private static final long MIN_POLL_NANOS = 100_000;
 
     private final String name;
     private final RateLimitSettings settings;
@@ -60,7 +63,7 @@ public final class RateLimiter {
         return switch (s.type()) {
             case FIXED -> Bandwidth.builder().capacity(s.value()).refillIntervally(s.value(), s.window()).build();
             case ROLLING -> Bandwidth.builder().capacity(s.value()).refillGreedy(s.value(), s.window()).build();
-            case SMOOTH -> Bandwidth.builder().capacity(1).refillIntervally(1, s.window().dividedBy(s.value()))
+            case SMOOTH -> Bandwidth.builder().capacity(1).refillGreedy(1, s.window().dividedBy(s.value()))
                     .build();
         };
     }
@@ -77,22 +80,34 @@ public final class RateLimiter {
      * @throws InterruptedException when interrupted while waiting
      */
     public void acquire() throws InterruptedException {
-        if (bucket.tryConsume(1)) {
+        ConsumptionProbe probe = bucket.tryConsumeAndReturnRemaining(1);
+        if (probe.isConsumed()) {
             listener.permitted(name);
             return;
         }
         if (settings.mode() == RateLimit.Mode.WAIT) {
             long start = nanoTime.getAsLong();
-            if (bucket.asBlocking().tryConsume(1, settings.maxWait())) {
-                listener.waited(name, Duration.ofNanos(nanoTime.getAsLong() - start));
-                listener.permitted(name);
-                return;
+            long deadline = start + settings.maxWait().toNanos();
+            // Poll rather than reserve (bucket4j's blocking consume): a reserved permit is used whenever the waiter
+            // wakes, so late waiters would start together; polling takes a permit only when the call really starts.
+            while (true) {
+                long wait = Math.max(probe.getNanosToWaitForRefill(), MIN_POLL_NANOS);
+                if (nanoTime.getAsLong() + wait > deadline) {
+                    break;
+                }
+                Thread.sleep(Duration.ofNanos(wait));
+                probe = bucket.tryConsumeAndReturnRemaining(1);
+                if (probe.isConsumed()) {
+                    listener.waited(name, Duration.ofNanos(nanoTime.getAsLong() - start));
+                    listener.permitted(name);
+                    return;
+                }
             }
         }
         listener.rejected(name);
         throw new RateLimitException("rate limit of " + name + " exceeded (" + settings.value() + " per "
                 + settings.window() + (settings.mode() == RateLimit.Mode.WAIT
-                ? ", no permit within " + TimeUnit.NANOSECONDS.toMillis(settings.maxWait().toNanos()) + " ms" : "")
+                ? ", no permit within " + settings.maxWait().toMillis() + " ms" : "")
                 + ")");
     }
 }
