@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 
 import io.helidon.microprofile.testing.junit5.AddBean;
 import io.helidon.microprofile.testing.junit5.AddConfig;
@@ -110,12 +111,13 @@ class LimitsIT {
 
         @Bulkhead(2)
         @TaskHandler("it-limits-bulkhead")
-        public void handle(TaskContext task) throws InterruptedException {
+        public void handle(TaskContext task) {
             int now = running.incrementAndGet();
             maxConcurrent.accumulateAndGet(now, Math::max);
             try {
                 attempts.computeIfAbsent(task.taskId(), k -> new CopyOnWriteArrayList<>()).add(task.attempt());
-                Thread.sleep(20);
+                // Simulated work (not a wait for a condition): long enough that eight sessions collide.
+                LockSupport.parkNanos(20_000_000);
             } finally {
                 running.decrementAndGet();
             }

@@ -4,12 +4,14 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
+import com.rabbitmq.jms.admin.RMQConnectionFactory;
 import com.rabbitmq.jms.admin.RMQDestination;
 import io.levee.config.WorkerSettings;
 import io.levee.messaging.Broker;
@@ -42,6 +44,7 @@ final class ConsumerPool {
     private final Clock clock;
     private final Backoff reconnectBackoff = new Backoff(Duration.ofMillis(250), Duration.ofSeconds(30));
     private final ScheduledExecutorService ticker;
+    private final ExecutorService dispatch = Executors.newVirtualThreadPerTaskExecutor();
 
     private Connection connection;
     private List<SessionConsumer> consumers = List.of();
@@ -101,7 +104,12 @@ final class ConsumerPool {
             return;
         }
         int gen = ++generation;
-        Connection c = broker.jmsFactory(endpoint.prefetch(), endpoint.onMessageTimeout()).createConnection();
+        RMQConnectionFactory factory = broker.jmsFactory(endpoint.prefetch(), endpoint.onMessageTimeout());
+        // amqp-client dispatches each channel's deliveries on a pool of 2 × CPUs threads, and the JMS client blocks
+        // that thread while the listener runs: on a small machine only two or four sessions of a connection would
+        // ever run at once. One virtual thread per channel dispatch lifts that bound to the configured concurrency.
+        factory.setAmqpConnectionFactoryPostProcessor(cf -> cf.setSharedExecutor(dispatch));
+        Connection c = factory.createConnection();
         try {
             c.setExceptionListener(e -> failed(gen, e));
             RMQDestination destination = new RMQDestination(queue(), Topology.TASKS, queue(), queue());
@@ -167,11 +175,12 @@ final class ConsumerPool {
         Connection c;
         synchronized (this) {
             stopping = true;
-            up = false;
             draining = consumers;
             c = connection;
+            // Sessions stop before the pool reports down, so "down" means no new task starts.
+            draining.forEach(SessionConsumer::stop);
+            up = false;
         }
-        draining.forEach(SessionConsumer::stop);
         long deadline = System.nanoTime() + timeout.toNanos();
         while (draining.stream().anyMatch(SessionConsumer::inFlight) && System.nanoTime() < deadline) {
             try {
@@ -194,6 +203,7 @@ final class ConsumerPool {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        dispatch.shutdown();
     }
 
     /**
