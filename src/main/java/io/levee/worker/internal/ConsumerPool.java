@@ -3,7 +3,9 @@ package io.levee.worker.internal;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -108,7 +110,13 @@ final class ConsumerPool {
         // amqp-client dispatches each channel's deliveries on a pool of 2 × CPUs threads, and the JMS client blocks
         // that thread while the listener runs: on a small machine only two or four sessions of a connection would
         // ever run at once. One virtual thread per channel dispatch lifts that bound to the configured concurrency.
-        factory.setAmqpConnectionFactoryPostProcessor(cf -> cf.setSharedExecutor(dispatch));
+        factory.setAmqpConnectionFactoryPostProcessor(cf -> {
+            cf.setSharedExecutor(dispatch);
+            // Named, so that an operator (or a test) can find this pool's connection in the broker.
+            Map<String, Object> properties = new HashMap<>(cf.getClientProperties());
+            properties.put("connection_name", "levee-consumers-" + queue());
+            cf.setClientProperties(properties);
+        });
         Connection c = factory.createConnection();
         try {
             c.setExceptionListener(e -> failed(gen, e));
