@@ -49,7 +49,7 @@ final class ConsumerPool {
     private final ExecutorService dispatch = Executors.newVirtualThreadPerTaskExecutor();
 
     private Connection connection;
-    private List<SessionConsumer> consumers = List.of();
+    private volatile List<SessionConsumer> consumers = List.of();
     private volatile boolean up;
     private volatile boolean stopping;
     private int generation;
@@ -145,18 +145,23 @@ final class ConsumerPool {
 
     /** The connection or one of its sessions failed: replace them all, unless that already happened. */
     private void failed(int gen, Exception cause) {
+        List<SessionConsumer> failed;
+        Connection c;
         synchronized (this) {
             if (gen != generation || stopping) {
                 return;
             }
             generation++;
             up = false;
-            consumers.forEach(SessionConsumer::stop);
-            consumers.forEach(SessionConsumer::flush);
-            closeInBackground(connection);
+            failed = consumers;
+            c = connection;
             connection = null;
             consumers = List.of();
         }
+        // Outside the pool's lock: a consumer takes its own lock to acknowledge, and may call back into failed().
+        failed.forEach(SessionConsumer::stop);
+        failed.forEach(SessionConsumer::flush);
+        closeInBackground(c);
         LOG.log(Level.WARNING, "consumers of queue '" + queue() + "' failed; reconnecting", cause);
         Thread.ofVirtual().name("levee-reconnect-" + queue()).start(() -> {
             try {

@@ -199,31 +199,46 @@ final class SessionConsumer implements MessageListener {
         return headers;
     }
 
-    private synchronized void finished(Message message) {
-        lastFinished = message;
-        unacknowledged++;
-        if (unacknowledged >= ackEvery) {
-            acknowledge();
+    private void finished(Message message) {
+        boolean acknowledged;
+        synchronized (this) {
+            lastFinished = message;
+            unacknowledged++;
+            acknowledged = unacknowledged < ackEvery || acknowledge();
+        }
+        if (!acknowledged) {
+            failedToAcknowledge();
         }
     }
 
     /** Acknowledges finished tasks that are still unacknowledged; called when the session may have gone idle. */
-    synchronized void flush() {
-        if (unacknowledged > 0) {
-            acknowledge();
+    void flush() {
+        boolean acknowledged;
+        synchronized (this) {
+            acknowledged = unacknowledged == 0 || acknowledge();
+        }
+        if (!acknowledged) {
+            failedToAcknowledge();
         }
     }
 
-    private void acknowledge() {
+    /** Whether the acknowledgement went out; called holding this consumer's lock. */
+    private boolean acknowledge() {
         try {
             lastFinished.acknowledge();
             unacknowledged = 0;
+            return true;
         } catch (JMSException | RuntimeException e) {
             LOG.log(Level.WARNING, "cannot acknowledge tasks of '" + endpoint.queue().name()
                     + "'; the broker will redeliver them", e);
-            stopped = true;
-            sessionFailed.run();
+            return false;
         }
+    }
+
+    /** Outside this consumer's lock: the pool takes its own lock to replace the session. */
+    private void failedToAcknowledge() {
+        stopped = true;
+        sessionFailed.run();
     }
 
     /** Takes no new deliveries from now on; finished ones can still be flushed. */

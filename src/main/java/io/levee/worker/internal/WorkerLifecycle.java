@@ -3,6 +3,7 @@ package io.levee.worker.internal;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.levee.config.LeveeConfig;
 import io.levee.messaging.Broker;
@@ -26,7 +27,7 @@ public class WorkerLifecycle {
     private final RedirectPublisher redirect;
     private final HandlerExtension handlers;
     private final BeanManager beans;
-    private final List<ConsumerPool> pools = new ArrayList<>();
+    private final List<ConsumerPool> pools = new CopyOnWriteArrayList<>();
     private volatile boolean started;
 
     @Inject
