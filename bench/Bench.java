@@ -36,11 +36,11 @@ public final class Bench {
     static final Duration CHILD_DEADLINE = Duration.ofMinutes(3);
 
     static Path root;
-    static String java;
+    static String javaBin;
 
     public static void main(String[] args) throws Exception {
         root = Path.of(System.getProperty("levee.root", ".")).toAbsolutePath().normalize();
-        java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String mode = args.length > 0 ? args[0] : "drain";
         boolean smoke = List.of(args).contains("--smoke");
         ConnectionFactory f = new ConnectionFactory();
@@ -105,12 +105,12 @@ public final class Bench {
 
     static List<String> perfTest(int consumers, int prefetch) {
         String cp = root.resolve("bench/perftest/target/lib").toString() + File.separator + "*";
-        return List.of(java, "-cp", cp, "com.rabbitmq.perf.PerfTest", "--uri", URI, "-x", "0", "-y",
+        return List.of(javaBin, "-cp", cp, "com.rabbitmq.perf.PerfTest", "--uri", URI, "-x", "0", "-y",
                 Integer.toString(consumers), "-q", Integer.toString(prefetch), "-u", PT_QUEUE, "-p", "-z", "170");
     }
 
     static List<String> levee(int concurrency, int prefetch, String workTime, int ackBatch) {
-        return List.of(java, "-Dlevee.role=worker", "-Dserver.port=" + LEVEE_PORT, "-Dserver.host=127.0.0.1",
+        return List.of(javaBin, "-Dlevee.role=worker", "-Dserver.port=" + LEVEE_PORT, "-Dserver.host=127.0.0.1",
                 "-Dlevee.amqp.uri=" + URI,
                 "-Dlevee.queues.demo.concurrency=" + concurrency, "-Dlevee.queues.demo.prefetch=" + prefetch,
                 "-Dlevee.worker.ack-batch=" + ackBatch, "-Dlevee.demo.work-time=" + workTime,
