@@ -46,7 +46,7 @@ final class ConsumerPool {
     private final Clock clock;
     private final Backoff reconnectBackoff = new Backoff(Duration.ofMillis(250), Duration.ofSeconds(30));
     private final ScheduledExecutorService ticker;
-    private final ExecutorService dispatch = Executors.newVirtualThreadPerTaskExecutor();
+    private final ExecutorService dispatch;
 
     private Connection connection;
     private volatile List<SessionConsumer> consumers = List.of();
@@ -62,6 +62,8 @@ final class ConsumerPool {
         this.redirect = redirect;
         this.settings = settings;
         this.clock = clock;
+        this.dispatch = Executors.newFixedThreadPool(endpoint.concurrency(), Thread.ofPlatform().daemon()
+                .name("levee-dispatch-" + endpoint.queue().name() + "-", 0).factory());
         this.ticker = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon()
                 .name("levee-ack-" + endpoint.queue().name()).factory());
     }
@@ -109,7 +111,7 @@ final class ConsumerPool {
         RMQConnectionFactory factory = broker.jmsFactory(endpoint.prefetch(), endpoint.onMessageTimeout());
         // amqp-client dispatches each channel's deliveries on a pool of 2 × CPUs threads, and the JMS client blocks
         // that thread while the listener runs: on a small machine only two or four sessions of a connection would
-        // ever run at once. One virtual thread per channel dispatch lifts that bound to the configured concurrency.
+        // ever run at once. A dispatch thread per session lifts that bound to the configured concurrency.
         factory.setAmqpConnectionFactoryPostProcessor(cf -> {
             cf.setSharedExecutor(dispatch);
             // Named, so that an operator (or a test) can find this pool's connection in the broker.
