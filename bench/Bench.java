@@ -31,7 +31,8 @@ import com.rabbitmq.client.ConnectionFactory;
 public final class Bench {
 
     static final String URI = "amqp://guest:guest@127.0.0.1:5672";
-    static final String LEVEE_QUEUE = "demo";
+    /** Levee's own queue for the benchmark, served by the demo handler ({@code levee.demo.queue}). */
+    static final String LEVEE_QUEUE = "bench-drain";
     static final String PT_QUEUE = "bench-perftest";
     static final int LEVEE_PORT = 18101;
     static final Duration CHILD_DEADLINE = Duration.ofMinutes(3);
@@ -57,8 +58,7 @@ public final class Bench {
     }
 
     static void drain(Connection c, boolean smoke) throws Exception {
-        // The demo queue is bounded at 100,000 (x-max-length, reject-publish).
-        int n = smoke ? 20_000 : 90_000;
+        int n = smoke ? 30_000 : 150_000;
         int rounds = smoke ? 1 : 3;
         int concurrency = 4;
         int prefetch = 100;
@@ -113,7 +113,9 @@ public final class Bench {
     static List<String> levee(int concurrency, int prefetch, String workTime, int ackBatch) {
         return List.of(javaBin, "-Dlevee.role=worker", "-Dserver.port=" + LEVEE_PORT, "-Dserver.host=127.0.0.1",
                 "-Dlevee.amqp.uri=" + URI,
-                "-Dlevee.queues.demo.concurrency=" + concurrency, "-Dlevee.queues.demo.prefetch=" + prefetch,
+                "-Dlevee.demo.queue=" + LEVEE_QUEUE, "-Dlevee.queues." + LEVEE_QUEUE + ".max-length=1000000",
+                "-Dlevee.queues." + LEVEE_QUEUE + ".concurrency=" + concurrency,
+                "-Dlevee.queues." + LEVEE_QUEUE + ".prefetch=" + prefetch,
                 "-Dlevee.worker.ack-batch=" + ackBatch, "-Dlevee.demo.work-time=" + workTime,
                 "-Dlevee.demo.log=false", "-jar", root.resolve("target/levee.jar").toString());
     }

@@ -34,7 +34,8 @@ public class HandlerExtension implements Extension {
                 continue;
             }
             try {
-                handlers.add(HandlerDefinition.of(event.getBean(), m.getJavaMember(), annotation));
+                handlers.add(HandlerDefinition.of(event.getBean(), m.getJavaMember(), annotation,
+                        ConfigProvider.getConfig()));
             } catch (DefinitionException e) {
                 event.addDefinitionError(e);
             }
