@@ -2,6 +2,7 @@ package io.levee.worker.internal;
 
 import java.io.IOException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -42,7 +43,7 @@ final class SessionConsumer extends DefaultConsumer {
     private final Clock clock;
     private final int ackEvery;
     private final Runnable sessionFailed;
-    private final Backoff returnBackoff = new Backoff(java.time.Duration.ofMillis(20), java.time.Duration.ofSeconds(1));
+    private final Backoff returnBackoff = new Backoff(Duration.ofMillis(20), Duration.ofSeconds(1));
 
     private volatile boolean inFlight;
     private volatile boolean stopped;
@@ -88,13 +89,13 @@ final class SessionConsumer extends DefaultConsumer {
     @Override
     public void handleCancel(String consumerTag) {
         LOG.warning("the broker cancelled a consumer of '" + endpoint.queue().name() + "'");
-        failedToAcknowledge();
+        replaceSession();
     }
 
     @Override
     public void handleShutdownSignal(String consumerTag, ShutdownSignalException signal) {
         if (!signal.isInitiatedByApplication()) {
-            failedToAcknowledge();
+            replaceSession();
         }
     }
 
@@ -196,7 +197,7 @@ final class SessionConsumer extends DefaultConsumer {
             acknowledged = unacknowledged < ackEvery || acknowledge();
         }
         if (!acknowledged) {
-            failedToAcknowledge();
+            replaceSession();
         }
     }
 
@@ -207,7 +208,7 @@ final class SessionConsumer extends DefaultConsumer {
             acknowledged = unacknowledged == 0 || acknowledge();
         }
         if (!acknowledged) {
-            failedToAcknowledge();
+            replaceSession();
         }
     }
 
@@ -224,8 +225,8 @@ final class SessionConsumer extends DefaultConsumer {
         }
     }
 
-    /** Outside this consumer's lock: the pool takes its own lock to replace the session. */
-    private void failedToAcknowledge() {
+    /** Stops this consumer and has the pool replace it; outside this consumer's lock, as the pool takes its own. */
+    private void replaceSession() {
         stopped = true;
         sessionFailed.run();
     }
@@ -249,7 +250,7 @@ final class SessionConsumer extends DefaultConsumer {
         return inFlight;
     }
 
-    private static void pause(java.time.Duration delay) {
+    private static void pause(Duration delay) {
         try {
             Thread.sleep(delay);
         } catch (InterruptedException e) {
