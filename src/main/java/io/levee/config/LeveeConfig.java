@@ -47,7 +47,8 @@ public record LeveeConfig(URI amqpUri, Role role, PublishSettings publish, Worke
                 s.integer("levee.publish.sessions", 32, 1, 1024),
                 s.duration("levee.publish.confirm-timeout", "5s"),
                 s.integer("levee.publish.session-max-sends", 10_000, 1, Integer.MAX_VALUE));
-        WorkerSettings worker = new WorkerSettings(s.duration("levee.worker.drain-timeout", "30s"));
+        WorkerSettings worker = new WorkerSettings(s.duration("levee.worker.drain-timeout", "30s"),
+                s.integer("levee.worker.ack-batch", 32, 1, 10_000));
         Map<String, QueueSettings> queues = new TreeMap<>();
         for (String key : config.getPropertyNames()) {
             if (!key.startsWith(QUEUES) || key.indexOf('.', QUEUES.length()) < 0) {

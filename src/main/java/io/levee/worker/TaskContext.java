@@ -2,6 +2,7 @@ package io.levee.worker;
 
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 
 /** What a handler may know about the task it is handling, besides its payload. */
 public interface TaskContext {
@@ -26,4 +27,7 @@ public interface TaskContext {
 
     /** All headers of the message as received, values as strings. */
     Map<String, String> headers();
+
+    /** When the handler's {@code @Timeout} expires for this invocation, if it has one. */
+    Optional<Instant> deadline();
 }

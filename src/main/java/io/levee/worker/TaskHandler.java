@@ -11,9 +11,14 @@ import java.lang.annotation.Target;
  * calls the method once per task, through the bean's CDI proxy (so interceptors such as {@code @Bulkhead},
  * {@code @Timeout} or {@code @RateLimit} apply). The task is acknowledged only after the method returned.
  *
- * <p>Parameters, in any order: the payload as {@code String} (UTF-8) or {@code byte[]}, and/or a
+ * <p>Parameters, in any order: the payload as {@code String} (UTF-8), {@code byte[]} or any other type, which is
+ * bound from the JSON body with Jackson (a body that does not bind is dead-lettered at once), and/or a
  * {@link TaskContext}. A definition Levee cannot run (unknown queue, two handlers for one queue, an unsupported
- * parameter) fails deployment with a message naming the method.
+ * parameter, concurrency or prefetch below 1) fails deployment with a message naming the method.
+ *
+ * <p>The queue name may take it from configuration: {@code @TaskHandler("${orders.queue:orders}")}.
+ * {@link #concurrency()} and {@link #prefetch()} are defaults: {@code levee.queues.<queue>.concurrency} and
+ * {@code levee.queues.<queue>.prefetch} override them. See docs/handlers.md.
  *
  * <pre>{@code
  * @ApplicationScoped
@@ -33,4 +38,13 @@ public @interface TaskHandler {
 
     /** The queue this method handles (same as {@link #value()}; use one of them). */
     String queue() default "";
+
+    /** Consumer sessions, i.e. tasks handled at once on this replica; empty means the queue's configured value. */
+    String concurrency() default "";
+
+    /** Unacknowledged tasks buffered per session; {@value #QUEUE_PREFETCH} means the queue's configured value. */
+    int prefetch() default QUEUE_PREFETCH;
+
+    /** The {@link #prefetch()} that defers to configuration. */
+    int QUEUE_PREFETCH = -1;
 }

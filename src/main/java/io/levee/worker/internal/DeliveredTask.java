@@ -2,12 +2,14 @@ package io.levee.worker.internal;
 
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 
 import io.levee.messaging.TaskEnvelope;
 import io.levee.worker.TaskContext;
 
 /** The {@link TaskContext} of one delivery. */
-record DeliveredTask(TaskEnvelope envelope, Map<String, String> headers) implements TaskContext {
+record DeliveredTask(TaskEnvelope envelope, Map<String, String> headers, Optional<Instant> deadline)
+        implements TaskContext {
 
     DeliveredTask {
         headers = Map.copyOf(headers);

@@ -2,26 +2,46 @@ package io.levee.worker.internal;
 
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
+import java.lang.reflect.Type;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalInt;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import io.levee.worker.TaskContext;
 import io.levee.worker.TaskHandler;
 import jakarta.enterprise.inject.spi.Bean;
 import jakarta.enterprise.inject.spi.DefinitionException;
+import org.eclipse.microprofile.config.Config;
 
 /**
- * One handler as found at deployment: which queue, which bean and method, and what each parameter receives.
+ * One handler as written: which queue, which bean and method, what each parameter receives, and the concurrency and
+ * prefetch its annotation asks for (configuration may override them, see {@link HandlerRegistry}).
  *
- * @param queue      the queue it handles
- * @param bean       the CDI bean that declares the method
- * @param method     the handler method, invoked through the bean's contextual reference
- * @param parameters what to pass for each parameter, in order
+ * @param queue       the queue it handles
+ * @param bean        the CDI bean that declares the method
+ * @param method      the handler method, invoked through the bean's contextual reference
+ * @param parameters  what to pass for each parameter, in order
+ * @param concurrency the annotation's concurrency, if it gives one
+ * @param prefetch    the annotation's prefetch, if it gives one
  */
-record HandlerDefinition(String queue, Bean<?> bean, Method method, List<ParameterKind> parameters) {
+record HandlerDefinition(String queue, Bean<?> bean, Method method, List<Parameter> parameters,
+                         OptionalInt concurrency, OptionalInt prefetch) {
 
     /** What a handler parameter receives. */
-    enum ParameterKind { STRING_PAYLOAD, BYTES_PAYLOAD, CONTEXT }
+    enum ParameterKind { STRING_PAYLOAD, BYTES_PAYLOAD, JSON_PAYLOAD, CONTEXT }
+
+    /**
+     * One parameter.
+     *
+     * @param kind what it receives
+     * @param type its generic type, for JSON binding
+     */
+    record Parameter(ParameterKind kind, Type type) {
+    }
+
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([^:}]+)(?::([^}]*))?}");
 
     HandlerDefinition {
         parameters = List.copyOf(parameters);
@@ -29,6 +49,10 @@ record HandlerDefinition(String queue, Bean<?> bean, Method method, List<Paramet
 
     /** Where the definition came from, for messages: {@code com.acme.Orders#handle}. */
     String source() {
+        return source(method);
+    }
+
+    static String source(Method method) {
         return method.getDeclaringClass().getName() + "#" + method.getName();
     }
 
@@ -37,43 +61,101 @@ record HandlerDefinition(String queue, Bean<?> bean, Method method, List<Paramet
      *
      * @throws DefinitionException naming the method, when Levee cannot call it
      */
-    static HandlerDefinition of(Bean<?> bean, Method method, TaskHandler annotation) {
-        String where = method.getDeclaringClass().getName() + "#" + method.getName();
+    static HandlerDefinition of(Bean<?> bean, Method method, TaskHandler annotation, Config config) {
+        String where = source(method);
         String value = annotation.value().trim();
         String queue = annotation.queue().trim();
-        if (value.isEmpty() == queue.isEmpty() && !value.equals(queue)) {
+        if (!value.isEmpty() && !queue.isEmpty() && !value.equals(queue)) {
             throw new DefinitionException("@TaskHandler on " + where + " names the queue twice ('" + value + "' and '"
                     + queue + "'); use value or queue, not both");
         }
-        String name = value.isEmpty() ? queue : value;
+        String name = resolve(where, value.isEmpty() ? queue : value, config);
         if (name.isEmpty()) {
             throw new DefinitionException("@TaskHandler on " + where + " names no queue");
         }
         if (Modifier.isStatic(method.getModifiers()) || Modifier.isPrivate(method.getModifiers())) {
             throw new DefinitionException("@TaskHandler method " + where + " must be neither static nor private");
         }
-        List<ParameterKind> kinds = new ArrayList<>();
+        List<Parameter> parameters = new ArrayList<>();
         boolean payload = false;
-        for (Class<?> type : method.getParameterTypes()) {
-            ParameterKind kind;
-            if (type == String.class) {
-                kind = ParameterKind.STRING_PAYLOAD;
-            } else if (type == byte[].class) {
-                kind = ParameterKind.BYTES_PAYLOAD;
-            } else if (type == TaskContext.class) {
-                kind = ParameterKind.CONTEXT;
-            } else {
-                throw new DefinitionException("@TaskHandler method " + where + " has a parameter of type "
-                        + type.getName() + "; supported: String, byte[], TaskContext");
-            }
+        Type[] generic = method.getGenericParameterTypes();
+        Class<?>[] types = method.getParameterTypes();
+        for (int i = 0; i < types.length; i++) {
+            ParameterKind kind = kind(where, types[i]);
             if (kind != ParameterKind.CONTEXT) {
                 if (payload) {
                     throw new DefinitionException("@TaskHandler method " + where + " takes the payload twice");
                 }
                 payload = true;
             }
-            kinds.add(kind);
+            parameters.add(new Parameter(kind, generic[i]));
         }
-        return new HandlerDefinition(name, bean, method, kinds);
+        return new HandlerDefinition(name, bean, method, parameters, concurrency(where, annotation.concurrency()),
+                prefetch(where, annotation.prefetch()));
+    }
+
+    /** Resolves {@code ${key}} and {@code ${key:default}} in a queue name from configuration. */
+    private static String resolve(String where, String name, Config config) {
+        Matcher m = PLACEHOLDER.matcher(name);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            String value = config.getOptionalValue(m.group(1), String.class).orElse(m.group(2));
+            if (value == null) {
+                throw new DefinitionException("@TaskHandler on " + where + " names the queue '" + name
+                        + "', but " + m.group(1) + " is not configured and has no default");
+            }
+            m.appendReplacement(out, Matcher.quoteReplacement(value.trim()));
+        }
+        m.appendTail(out);
+        return out.toString();
+    }
+
+    private static ParameterKind kind(String where, Class<?> type) {
+        if (type == String.class) {
+            return ParameterKind.STRING_PAYLOAD;
+        }
+        if (type == byte[].class) {
+            return ParameterKind.BYTES_PAYLOAD;
+        }
+        if (type == TaskContext.class) {
+            return ParameterKind.CONTEXT;
+        }
+        // A primitive or another array cannot be a JSON document's binding target in a useful way, and Object
+        // would hide a mistake; everything else is handed to Jackson.
+        if (type.isPrimitive() || type.isArray() || type == Object.class) {
+            throw new DefinitionException("@TaskHandler method " + where + " has a parameter of type "
+                    + type.getTypeName() + "; supported: String, byte[], TaskContext, or a class or record bound from"
+                    + " the JSON body");
+        }
+        return ParameterKind.JSON_PAYLOAD;
+    }
+
+    private static OptionalInt concurrency(String where, String raw) {
+        if (raw.isBlank()) {
+            return OptionalInt.empty();
+        }
+        int n;
+        try {
+            n = Integer.parseInt(raw.trim());
+        } catch (NumberFormatException e) {
+            throw new DefinitionException("@TaskHandler on " + where + " has concurrency = \"" + raw
+                    + "\"; allowed: a whole number from 1 to 256");
+        }
+        if (n < 1 || n > 256) {
+            throw new DefinitionException("@TaskHandler on " + where + " has concurrency = \"" + raw
+                    + "\"; allowed: a whole number from 1 to 256");
+        }
+        return OptionalInt.of(n);
+    }
+
+    private static OptionalInt prefetch(String where, int prefetch) {
+        if (prefetch == TaskHandler.QUEUE_PREFETCH) {
+            return OptionalInt.empty();
+        }
+        if (prefetch < 1 || prefetch > 10_000) {
+            throw new DefinitionException("@TaskHandler on " + where + " has prefetch = " + prefetch
+                    + "; allowed: a whole number from 1 to 10000");
+        }
+        return OptionalInt.of(prefetch);
     }
 }

@@ -1,9 +1,7 @@
 package io.levee.worker.internal;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 import io.levee.LeveeException;
 import io.levee.config.LeveeConfig;
@@ -12,18 +10,20 @@ import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.spi.AfterDeploymentValidation;
 import jakarta.enterprise.inject.spi.AnnotatedMethod;
 import jakarta.enterprise.inject.spi.DefinitionException;
-import jakarta.enterprise.inject.spi.DeploymentException;
 import jakarta.enterprise.inject.spi.Extension;
 import jakarta.enterprise.inject.spi.ProcessManagedBean;
+import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.ConfigProvider;
 
 /**
  * Finds every {@code @TaskHandler} method at deployment and fails the deployment, with a message naming the method,
- * for a definition Levee cannot run: no such queue configured, two handlers for one queue, an unsupported parameter.
+ * for a definition Levee cannot run: an unsupported parameter, concurrency or prefetch below 1, no such queue
+ * configured, two handlers for one queue.
  */
 public class HandlerExtension implements Extension {
 
     private final List<HandlerDefinition> handlers = new ArrayList<>();
+    private volatile HandlerRegistry registry = HandlerRegistry.empty();
 
     <T> void collect(@Observes ProcessManagedBean<T> event) {
         for (AnnotatedMethod<? super T> m : event.getAnnotatedBeanClass().getMethods()) {
@@ -32,7 +32,8 @@ public class HandlerExtension implements Extension {
                 continue;
             }
             try {
-                handlers.add(HandlerDefinition.of(event.getBean(), m.getJavaMember(), annotation));
+                handlers.add(HandlerDefinition.of(event.getBean(), m.getJavaMember(), annotation,
+                        ConfigProvider.getConfig()));
             } catch (DefinitionException e) {
                 event.addDefinitionError(e);
             }
@@ -40,30 +41,19 @@ public class HandlerExtension implements Extension {
     }
 
     void validate(@Observes AfterDeploymentValidation event) {
-        LeveeConfig config;
+        Config config = ConfigProvider.getConfig();
+        LeveeConfig leveeConfig;
         try {
-            config = LeveeConfig.load(ConfigProvider.getConfig());
+            leveeConfig = LeveeConfig.load(config);
         } catch (LeveeException e) {
             event.addDeploymentProblem(e);
             return;
         }
-        Map<String, HandlerDefinition> byQueue = new HashMap<>();
-        for (HandlerDefinition h : handlers) {
-            if (config.queue(h.queue()).isEmpty()) {
-                event.addDeploymentProblem(new DeploymentException("@TaskHandler " + h.source() + " handles queue '"
-                        + h.queue() + "', which is not configured; configured queues: " + config.queues().keySet()
-                        + " (add levee.queues." + h.queue() + ".max-length or similar)"));
-            }
-            HandlerDefinition other = byQueue.putIfAbsent(h.queue(), h);
-            if (other != null) {
-                event.addDeploymentProblem(new DeploymentException("queue '" + h.queue() + "' has two handlers: "
-                        + other.source() + " and " + h.source()));
-            }
-        }
+        registry = HandlerRegistry.build(handlers, leveeConfig, config, event::addDeploymentProblem);
     }
 
-    /** The handlers found, valid once deployment succeeded. */
-    List<HandlerDefinition> handlers() {
-        return List.copyOf(handlers);
+    /** The handlers bound to their queues, valid once deployment succeeded. */
+    HandlerRegistry registry() {
+        return registry;
     }
 }

@@ -1,67 +1,78 @@
 package io.levee.worker.internal;
 
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.levee.config.LeveeConfig;
 import io.levee.messaging.Broker;
 import io.levee.messaging.BrokerReady;
-import jakarta.annotation.PreDestroy;
+import io.levee.messaging.RedirectPublisher;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.BeforeDestroyed;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.spi.BeanManager;
 import jakarta.inject.Inject;
 
-/** Starts a consumer pool per handler once the broker is ready (worker role), and stops them on shutdown. */
+/**
+ * Starts a consumer pool per handler once the broker is ready (worker role), and drains them on shutdown before any
+ * application-scoped bean (the redirect publisher an in-flight outcome needs) is destroyed.
+ */
 @ApplicationScoped
 public class WorkerLifecycle {
 
-    private static final Logger LOG = Logger.getLogger(WorkerLifecycle.class.getName());
-
     private final LeveeConfig config;
     private final Broker broker;
+    private final RedirectPublisher redirect;
     private final HandlerExtension handlers;
     private final BeanManager beans;
-    private final List<ConsumerPool> pools = new ArrayList<>();
-    private volatile boolean running;
+    private final List<ConsumerPool> pools = new CopyOnWriteArrayList<>();
+    private volatile boolean started;
 
     @Inject
-    WorkerLifecycle(LeveeConfig config, Broker broker, HandlerExtension handlers, BeanManager beans) {
+    WorkerLifecycle(LeveeConfig config, Broker broker, RedirectPublisher redirect, HandlerExtension handlers,
+                    BeanManager beans) {
         this.config = config;
         this.broker = broker;
+        this.redirect = redirect;
         this.handlers = handlers;
         this.beans = beans;
     }
 
     synchronized void start(@Observes BrokerReady ready) {
-        if (!config.role().consumes()) {
+        if (!config.role().consumes() || started) {
             return;
         }
-        for (HandlerDefinition h : handlers.handlers()) {
-            ConsumerPool pool = new ConsumerPool(config.queue(h.queue()).orElseThrow(), new HandlerInvoker(h, beans),
-                    broker);
-            try {
-                pool.start();
-                pools.add(pool);
-            } catch (Exception e) {
-                LOG.log(Level.SEVERE, "cannot start consumers for queue '" + h.queue() + "'", e);
-                pool.stop();
-            }
+        for (HandlerEndpoint endpoint : handlers.registry().endpoints()) {
+            ConsumerPool pool = new ConsumerPool(endpoint, new HandlerInvoker(endpoint.definition(), beans), broker,
+                    redirect, config.worker(), Clock.systemUTC());
+            pool.start();
+            pools.add(pool);
         }
-        running = true;
+        started = true;
     }
 
     /** Whether every handler's consumers are running (true on a replica that does not consume). */
     public boolean isUp() {
-        return !config.role().consumes() || (running && pools.size() == handlers.handlers().size());
+        return !config.role().consumes() || (started && pools.stream().allMatch(ConsumerPool::isUp));
     }
 
-    @PreDestroy
-    synchronized void stop() {
-        running = false;
-        pools.forEach(ConsumerPool::stop);
+    /** Drains every pool: no new tasks, in-flight ones finish within {@code levee.worker.drain-timeout}. */
+    synchronized void drain(@Observes @BeforeDestroyed(ApplicationScoped.class) Object event) {
+        List<Thread> drains = new ArrayList<>();
+        for (ConsumerPool pool : pools) {
+            drains.add(Thread.ofVirtual().name("levee-drain-" + pool.queue())
+                    .start(() -> pool.drain(config.worker().drainTimeout())));
+        }
+        for (Thread t : drains) {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
         pools.clear();
     }
 }

@@ -1,0 +1,225 @@
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
+
+/**
+ * Levee's consumer benchmarks (run by bench/drain/run.sh and bench/scaling/run.sh; not tests).
+ *
+ * <p>Every measurement is the same: pre-fill a quorum queue with N tasks of 1 KB in Levee's wire format, start a
+ * consumer process, poll the queue's ready count every 10 ms, and take the steady drain rate: the last 90 % of N
+ * divided by the time from the queue holding 90 % of N to it being empty. JVM start-up and the first 10 % (JIT
+ * warm-up) are therefore outside the measurement, for Levee and for PerfTest alike.
+ *
+ * <ul>
+ * <li>{@code drain}: Levee's demo handler as a no-op vs RabbitMQ PerfTest consuming the same kind of queue, rounds
+ * interleaved; also Levee with one ack per task ({@code levee.worker.ack-batch=1}) for the ack-mode choice.</li>
+ * <li>{@code scaling}: Levee with a 5 ms handler at concurrency 1, 4 and 8.</li>
+ * </ul>
+ * Only 127.0.0.1 is used; every child process has a deadline.
+ */
+public final class Bench {
+
+    static final String URI = "amqp://guest:guest@127.0.0.1:5672";
+    /** Levee's own queue for the benchmark, served by the demo handler ({@code levee.demo.queue}). */
+    static final String LEVEE_QUEUE = "bench-drain";
+    static final String PT_QUEUE = "bench-perftest";
+    static final int LEVEE_PORT = 18101;
+    static final Duration CHILD_DEADLINE = Duration.ofMinutes(3);
+
+    static Path root;
+    static String javaBin;
+
+    public static void main(String[] args) throws Exception {
+        root = Path.of(System.getProperty("levee.root", ".")).toAbsolutePath().normalize();
+        javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String mode = args.length > 0 ? args[0] : "drain";
+        boolean smoke = List.of(args).contains("--smoke");
+        ConnectionFactory f = new ConnectionFactory();
+        f.setUri(URI);
+        try (Connection c = f.newConnection("levee-bench")) {
+            ensureLeveeTopology(c);
+            switch (mode) {
+                case "drain" -> drain(c, smoke);
+                case "scaling" -> scaling(c, smoke);
+                default -> throw new IllegalArgumentException("mode: drain | scaling");
+            }
+        }
+    }
+
+    static void drain(Connection c, boolean smoke) throws Exception {
+        int n = smoke ? 30_000 : 150_000;
+        int rounds = smoke ? 1 : 3;
+        int concurrency = 4;
+        int prefetch = 100;
+        declarePerfTestQueue(c);
+        List<Double> perfTest = new ArrayList<>();
+        List<Double> levee = new ArrayList<>();
+        List<Double> leveeAckEach = new ArrayList<>();
+        for (int r = 1; r <= rounds; r++) {
+            fill(c, PT_QUEUE, n);
+            perfTest.add(measure(c, PT_QUEUE, n, perfTest(concurrency, prefetch)));
+            System.out.printf(Locale.ROOT, "round %d perftest     %,10.0f msg/s%n", r, last(perfTest));
+            fill(c, LEVEE_QUEUE, n);
+            levee.add(measure(c, LEVEE_QUEUE, n, levee(concurrency, prefetch, "PT0S", 32)));
+            System.out.printf(Locale.ROOT, "round %d levee        %,10.0f msg/s%n", r, last(levee));
+            if (!smoke) {
+                fill(c, LEVEE_QUEUE, n);
+                leveeAckEach.add(measure(c, LEVEE_QUEUE, n, levee(concurrency, prefetch, "PT0S", 1)));
+                System.out.printf(Locale.ROOT, "round %d levee ack=1  %,10.0f msg/s%n", r, last(leveeAckEach));
+            }
+        }
+        double ratio = median(levee) / median(perfTest);
+        System.out.printf(Locale.ROOT, "perftest median %,.0f msg/s; levee median %,.0f msg/s%n", median(perfTest),
+                median(levee));
+        if (!leveeAckEach.isEmpty()) {
+            System.out.printf(Locale.ROOT, "levee with one ack per task: median %,.0f msg/s (%.2fx perftest)%n",
+                    median(leveeAckEach), median(leveeAckEach) / median(perfTest));
+        }
+        System.out.printf(Locale.ROOT, "drain ratio: %.2f%n", ratio);
+    }
+
+    static void scaling(Connection c, boolean smoke) throws Exception {
+        double base = 0;
+        for (int concurrency : new int[] {1, 4, 8}) {
+            // About 10 s of work at perfect scaling (2 s in smoke mode).
+            int n = concurrency * (smoke ? 400 : 2_000);
+            fill(c, LEVEE_QUEUE, n);
+            double rate = measure(c, LEVEE_QUEUE, n, levee(concurrency, 20, "PT0.005S", 32));
+            if (concurrency == 1) {
+                base = rate;
+            }
+            System.out.printf(Locale.ROOT, "concurrency %d: %,8.0f tasks/s  (%.2fx linear)%n", concurrency, rate,
+                    rate / (base * concurrency));
+        }
+    }
+
+    static List<String> perfTest(int consumers, int prefetch) {
+        String cp = root.resolve("bench/perftest/target/lib").toString() + File.separator + "*";
+        return List.of(javaBin, "-cp", cp, "com.rabbitmq.perf.PerfTest", "--uri", URI, "-x", "0", "-y",
+                Integer.toString(consumers), "-q", Integer.toString(prefetch), "-u", PT_QUEUE, "-p", "-z", "170");
+    }
+
+    static List<String> levee(int concurrency, int prefetch, String workTime, int ackBatch) {
+        return List.of(javaBin, "-Dlevee.role=worker", "-Dserver.port=" + LEVEE_PORT, "-Dserver.host=127.0.0.1",
+                "-Dlevee.amqp.uri=" + URI,
+                "-Dlevee.demo.queue=" + LEVEE_QUEUE, "-Dlevee.queues." + LEVEE_QUEUE + ".max-length=1000000",
+                "-Dlevee.queues." + LEVEE_QUEUE + ".concurrency=" + concurrency,
+                "-Dlevee.queues." + LEVEE_QUEUE + ".prefetch=" + prefetch,
+                "-Dlevee.worker.ack-batch=" + ackBatch, "-Dlevee.demo.work-time=" + workTime,
+                "-Dlevee.demo.log=false", "-jar", root.resolve("target/levee.jar").toString());
+    }
+
+    /** Starts the consumer process, waits until the queue is empty, stops the process; returns messages/s. */
+    static double measure(Connection c, String queue, int n, List<String> command) throws Exception {
+        Path log = Path.of(System.getProperty("java.io.tmpdir"), "levee-bench-" + queue + ".log");
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        long deadline = System.nanoTime() + CHILD_DEADLINE.toNanos();
+        long start = 0;
+        long startDepth = 0;
+        try (Channel ch = c.createChannel()) {
+            while (true) {
+                long now = System.nanoTime();
+                long depth = ch.queueDeclarePassive(queue).getMessageCount();
+                if (start == 0 && depth <= n * 0.9) {
+                    start = now;
+                    startDepth = depth;
+                }
+                if (depth == 0) {
+                    return startDepth / ((now - start) / 1e9);
+                }
+                if (now > deadline || !p.isAlive()) {
+                    throw new IllegalStateException("consumer did not drain " + queue + " (depth " + depth
+                            + "); see " + log);
+                }
+                Thread.sleep(10);
+            }
+        } finally {
+            p.destroy();
+            if (!p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+            }
+        }
+    }
+
+    /** Levee declares its own queues; on a broker it never ran against, start it once for that. */
+    static void ensureLeveeTopology(Connection c) throws Exception {
+        try (Channel ch = c.createChannel()) {
+            ch.queueDeclarePassive(LEVEE_QUEUE);
+            return;
+        } catch (IOException missing) {
+            System.out.println("declaring Levee's topology");
+        }
+        Process p = new ProcessBuilder(levee(1, 1, "PT0S", 1)).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+        try {
+            while (System.nanoTime() < deadline) {
+                try (Channel ch = c.createChannel()) {
+                    ch.queueDeclarePassive(LEVEE_QUEUE);
+                    return;
+                } catch (IOException notYet) {
+                    Thread.sleep(200);
+                }
+            }
+            throw new IllegalStateException("Levee did not declare queue " + LEVEE_QUEUE + " within a minute");
+        } finally {
+            p.destroy();
+            p.waitFor();
+        }
+    }
+
+    static void declarePerfTestQueue(Connection c) throws IOException, java.util.concurrent.TimeoutException {
+        try (Channel ch = c.createChannel()) {
+            ch.queueDelete(PT_QUEUE);
+            ch.queueDeclare(PT_QUEUE, true, false, false, Map.of("x-queue-type", "quorum"));
+        }
+    }
+
+    /** Empties the queue and puts n 1 KB tasks in Levee's wire format on it, confirmed. */
+    static void fill(Connection c, String queue, int n) throws Exception {
+        byte[] body = ("{\"payload\":\"" + "x".repeat(1024 - 14) + "\"}").getBytes();
+        try (Channel ch = c.createChannel()) {
+            ch.queuePurge(queue);
+            ch.confirmSelect();
+            for (int i = 0; i < n; i++) {
+                String id = "bench-" + i;
+                Map<String, Object> headers = new HashMap<>();
+                headers.put("levee-task-id", id);
+                headers.put("levee-queue", queue);
+                headers.put("levee-submitted-at", System.currentTimeMillis());
+                headers.put("levee-attempt", 1);
+                ch.basicPublish("", queue, new AMQP.BasicProperties.Builder().contentType("application/json")
+                        .deliveryMode(2).messageId(id).headers(headers).build(), body);
+                if (i % 1_000 == 999) {
+                    ch.waitForConfirmsOrDie(60_000);
+                }
+            }
+            ch.waitForConfirmsOrDie(60_000);
+            long depth = ch.queueDeclarePassive(queue).getMessageCount();
+            if (depth != n) {
+                throw new IllegalStateException(queue + " holds " + depth + " messages after filling " + n);
+            }
+        }
+    }
+
+    static double last(List<Double> values) {
+        return values.getLast();
+    }
+
+    static double median(List<Double> values) {
+        List<Double> sorted = new ArrayList<>(values);
+        sorted.sort(null);
+        return sorted.get(sorted.size() / 2);
+    }
+}

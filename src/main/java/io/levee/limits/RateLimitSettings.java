@@ -1,0 +1,105 @@
+package io.levee.limits;
+
+import java.lang.reflect.Method;
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.function.Function;
+
+import org.eclipse.microprofile.config.Config;
+
+/**
+ * The effective values of one {@link RateLimit}: the annotation's, overridden by MicroProfile Config, validated.
+ *
+ * @param value      permits per window, at least 1
+ * @param window     window length, positive
+ * @param minSpacing least time between two starts, zero for none
+ * @param type       how permits come back
+ * @param mode       what a call without a permit does
+ * @param maxWait    in WAIT mode, the longest a call waits
+ */
+public record RateLimitSettings(int value, Duration window, Duration minSpacing, RateLimit.Type type,
+                                RateLimit.Mode mode, Duration maxWait) {
+
+    public RateLimitSettings {
+        if (value < 1) {
+            throw new IllegalArgumentException("value = " + value + "; allowed: at least 1");
+        }
+        if (window.isNegative() || window.isZero()) {
+            throw new IllegalArgumentException("window = " + window + "; allowed: a positive duration");
+        }
+        if (minSpacing.isNegative()) {
+            throw new IllegalArgumentException("minSpacing = " + minSpacing + "; allowed: zero or a positive duration");
+        }
+        if (maxWait.isNegative()) {
+            throw new IllegalArgumentException("maxWait = " + maxWait + "; allowed: zero or a positive duration");
+        }
+        if (type == RateLimit.Type.SMOOTH && window.dividedBy(value).isZero()) {
+            throw new IllegalArgumentException("value = " + value + " per window = " + window
+                    + "; allowed: at most one permit per nanosecond");
+        }
+    }
+
+    /**
+     * Reads the settings of an annotated method (or of a method of an annotated class).
+     *
+     * @param annotation the annotation found on the method, else on its class
+     * @param method     the method
+     * @param onClass    whether the annotation sits on the class rather than the method
+     * @throws IllegalArgumentException naming the setting and the config key, when a value is invalid
+     */
+    public static RateLimitSettings resolve(RateLimit annotation, Method method, boolean onClass, Config config) {
+        String className = method.getDeclaringClass().getName();
+        String methodKey = className + "/" + method.getName() + "/RateLimit/";
+        String classKey = className + "/RateLimit/";
+        Lookup lookup = new Lookup(config, methodKey, onClass ? classKey : null);
+        try {
+            int value = lookup.get("value", Integer::parseInt).orElse(annotation.value());
+            long window = lookup.get("window", Long::parseLong).orElse(annotation.window());
+            ChronoUnit windowUnit = lookup.get("windowUnit", RateLimitSettings::unit).orElse(annotation.windowUnit());
+            long spacing = lookup.get("minSpacing", Long::parseLong).orElse(annotation.minSpacing());
+            ChronoUnit spacingUnit = lookup.get("minSpacingUnit", RateLimitSettings::unit)
+                    .orElse(annotation.minSpacingUnit());
+            RateLimit.Type type = lookup.get("type", s -> RateLimit.Type.valueOf(s.toUpperCase(Locale.ROOT)))
+                    .orElse(annotation.type());
+            RateLimit.Mode mode = lookup.get("mode", s -> RateLimit.Mode.valueOf(s.toUpperCase(Locale.ROOT)))
+                    .orElse(annotation.mode());
+            long maxWait = lookup.get("maxWait", Long::parseLong).orElse(annotation.maxWait());
+            ChronoUnit maxWaitUnit = lookup.get("maxWaitUnit", RateLimitSettings::unit).orElse(annotation.maxWaitUnit());
+            if (window < 1) {
+                throw new IllegalArgumentException("window = " + window + "; allowed: at least 1");
+            }
+            return new RateLimitSettings(value, Duration.of(window, windowUnit), Duration.of(spacing, spacingUnit),
+                    type, mode, Duration.of(maxWait, maxWaitUnit));
+        } catch (IllegalArgumentException | ArithmeticException e) {
+            throw new IllegalArgumentException("Invalid @RateLimit on " + className + "#" + method.getName() + ": "
+                    + e.getMessage() + " (annotation, or config " + methodKey + "<attribute>"
+                    + (onClass ? " / " + classKey + "<attribute>" : "") + ")", e);
+        }
+    }
+
+    private static ChronoUnit unit(String raw) {
+        return ChronoUnit.valueOf(raw.trim().toUpperCase(Locale.ROOT));
+    }
+
+    private record Lookup(Config config, String methodKey, String classKey) {
+
+        <T> Optional<T> get(String attribute, Function<String, T> parse) {
+            Optional<String> raw = config.getOptionalValue(methodKey + attribute, String.class);
+            String key = methodKey + attribute;
+            if (raw.isEmpty() && classKey != null) {
+                raw = config.getOptionalValue(classKey + attribute, String.class);
+                key = classKey + attribute;
+            }
+            if (raw.isEmpty()) {
+                return Optional.empty();
+            }
+            try {
+                return Optional.of(parse.apply(raw.get().trim()));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(key + " = '" + raw.get() + "' is not a valid " + attribute, e);
+            }
+        }
+    }
+}

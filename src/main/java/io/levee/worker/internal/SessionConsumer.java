@@ -1,0 +1,260 @@
+package io.levee.worker.internal;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.DefaultConsumer;
+import com.rabbitmq.client.Envelope;
+import com.rabbitmq.client.ShutdownSignalException;
+import io.levee.messaging.BrokerUnavailableException;
+import io.levee.messaging.MalformedTaskException;
+import io.levee.messaging.RedirectPublisher;
+import io.levee.messaging.TaskEnvelope;
+import io.levee.messaging.Topology;
+import io.levee.messaging.WireHeaders;
+
+/**
+ * The consumer of one channel ("session"): it handles one delivery at a time, turns whatever the handler did into a
+ * {@link TaskOutcome}, and acknowledges.
+ *
+ * <p>Acknowledgements are batched: every {@code ackEvery} finished tasks, and whenever the pool's idle tick finds
+ * finished tasks unacknowledged, one {@code basic.ack(multiple=true)} covers every earlier delivery of the channel
+ * (the JMS {@code CLIENT_ACKNOWLEDGE} semantics). That is correct because a channel's deliveries are handled one at
+ * a time and in order, so every earlier delivery's outcome is final (its retry or dead-letter copy confirmed) by
+ * then. A crash redelivers at most the unacknowledged window (≤ prefetch). See docs/handlers.md for why this is
+ * amqp-client and not a JMS listener, and docs/benchmarks.md for the measurements.
+ */
+final class SessionConsumer extends DefaultConsumer {
+
+    private static final Logger LOG = Logger.getLogger(SessionConsumer.class.getName());
+    private static final int MAX_ERROR_MESSAGE = 1_000;
+
+    private final HandlerEndpoint endpoint;
+    private final HandlerInvoker invoker;
+    private final RedirectPublisher redirect;
+    private final Clock clock;
+    private final int ackEvery;
+    private final Runnable sessionFailed;
+    private final Backoff returnBackoff = new Backoff(Duration.ofMillis(20), Duration.ofSeconds(1));
+
+    private volatile boolean inFlight;
+    private volatile boolean stopped;
+    private long lastFinished;
+    private int unacknowledged;
+
+    /**
+     * @param ackEvery      finished tasks after which the session acknowledges
+     * @param sessionFailed called when this session can no longer acknowledge correctly and must be replaced
+     */
+    SessionConsumer(Channel channel, HandlerEndpoint endpoint, HandlerInvoker invoker, RedirectPublisher redirect,
+                    Clock clock, int ackEvery, Runnable sessionFailed) {
+        super(channel);
+        this.endpoint = endpoint;
+        this.invoker = invoker;
+        this.redirect = redirect;
+        this.clock = clock;
+        this.ackEvery = ackEvery;
+        this.sessionFailed = sessionFailed;
+    }
+
+    @Override
+    public void handleDelivery(String consumerTag, Envelope delivery, AMQP.BasicProperties properties, byte[] body) {
+        inFlight = true;
+        try {
+            // Once stopped, deliveries stay unacknowledged and go back to the queue when the channel closes.
+            if (!stopped) {
+                handle(delivery.getDeliveryTag(), properties, body);
+            }
+        } catch (BrokerUnavailableException e) {
+            // The outcome's copy was not confirmed: this message must not be acknowledged, and a later group
+            // acknowledgement would include it. Stop here; replacing the session returns it to the queue.
+            LOG.log(Level.WARNING, "cannot record the outcome of a task from '" + endpoint.queue().name()
+                    + "'; replacing the session so that the broker redelivers it", e);
+            stopped = true;
+            sessionFailed.run();
+        } finally {
+            inFlight = false;
+        }
+    }
+
+    /** The broker cancelled this consumer (queue deleted): the pool must set up its consumers again. */
+    @Override
+    public void handleCancel(String consumerTag) {
+        LOG.warning("the broker cancelled a consumer of '" + endpoint.queue().name() + "'");
+        replaceSession();
+    }
+
+    @Override
+    public void handleShutdownSignal(String consumerTag, ShutdownSignalException signal) {
+        if (!signal.isInitiatedByApplication()) {
+            replaceSession();
+        }
+    }
+
+    private void handle(long tag, AMQP.BasicProperties properties, byte[] body) {
+        Map<String, Object> received = properties.getHeaders() == null ? Map.of() : properties.getHeaders();
+        Map<String, String> headers = new HashMap<>();
+        received.forEach((k, v) -> headers.put(k, String.valueOf(v)));
+        TaskEnvelope envelope;
+        try {
+            envelope = decode(properties, headers, body);
+        } catch (MalformedTaskException e) {
+            deadLetter(fallbackEnvelope(properties, headers, body), received, e);
+            finished(tag);
+            return;
+        }
+        DeliveredTask task = new DeliveredTask(envelope, headers,
+                endpoint.timeout().map(t -> clock.instant().plus(t)));
+        TaskOutcome outcome;
+        Throwable failure = null;
+        try {
+            invoker.invoke(task);
+            outcome = TaskOutcome.DONE;
+        } catch (Throwable t) {
+            failure = t;
+            outcome = TaskOutcome.of(t, envelope.attempt(), endpoint.maxAttempts());
+        }
+        switch (outcome) {
+            case DONE -> returnBackoff.reset();
+            case RETRY -> {
+                TaskEnvelope next = envelope.nextAttempt();
+                String retryQueue = Topology.retryQueue(endpoint.queue().name(),
+                        endpoint.queue().retryDelays().get(envelope.attempt() - 1));
+                LOG.log(Level.INFO, "task " + envelope.id() + " of '" + envelope.queue() + "' failed on attempt "
+                        + envelope.attempt() + "; retrying through " + retryQueue + ": " + failure);
+                redirect.retry(retryQueue, next, wireHeaders(next, received));
+            }
+            case DEAD_LETTER -> {
+                LOG.log(Level.WARNING, "task " + envelope.id() + " of '" + envelope.queue() + "' dead-lettered after"
+                        + " attempt " + envelope.attempt(), failure);
+                deadLetter(envelope, received, failure);
+            }
+            case RETURN -> redirect.requeue(envelope, wireHeaders(envelope, received));
+        }
+        finished(tag);
+        if (outcome == TaskOutcome.RETURN) {
+            // Not the task's fault (bulkhead full, circuit open, rate limit): back off instead of spinning.
+            pause(returnBackoff.next());
+        }
+    }
+
+    private TaskEnvelope decode(AMQP.BasicProperties properties, Map<String, String> headers, byte[] body) {
+        try {
+            return TaskEnvelope.fromWire(headers, properties.getMessageId(), endpoint.queue().name(), body);
+        } catch (IllegalArgumentException e) {
+            throw new MalformedTaskException("unreadable task: " + e.getMessage());
+        }
+    }
+
+    private TaskEnvelope fallbackEnvelope(AMQP.BasicProperties properties, Map<String, String> headers,
+                                          byte[] body) {
+        String id = headers.get(WireHeaders.TASK_ID);
+        if (id == null) {
+            id = properties.getMessageId();
+        }
+        return new TaskEnvelope(id == null || id.isBlank() ? "unidentified-" + UUID.randomUUID() : id,
+                endpoint.queue().name(), 0, 1, null, null, null, body);
+    }
+
+    private void deadLetter(TaskEnvelope envelope, Map<String, Object> received, Throwable failure) {
+        Map<String, Object> headers = wireHeaders(envelope, received);
+        headers.put(WireHeaders.ERROR_CLASS, failure.getClass().getName());
+        String text = String.valueOf(failure.getMessage());
+        headers.put(WireHeaders.ERROR_MESSAGE, text.length() > MAX_ERROR_MESSAGE
+                ? text.substring(0, MAX_ERROR_MESSAGE) : text);
+        headers.put(WireHeaders.FAILED_AT, clock.millis());
+        redirect.deadLetter(endpoint.queue().deadLetterQueue(), envelope, headers);
+    }
+
+    /** The received headers that travel with a copy, overlaid with the envelope's own (typed) headers. */
+    private static Map<String, Object> wireHeaders(TaskEnvelope envelope, Map<String, Object> received) {
+        Map<String, Object> headers = new HashMap<>();
+        received.forEach((name, value) -> {
+            // The broker's own dead-letter and delivery bookkeeping does not travel, nor does an earlier error.
+            if (!name.equals("x-death") && !name.startsWith("x-first-death")
+                    && !name.startsWith("x-last-death") && !name.equals("x-delivery-count")
+                    && !name.startsWith("levee-error-") && !name.equals(WireHeaders.FAILED_AT)) {
+                headers.put(name, value);
+            }
+        });
+        headers.putAll(envelope.headers());
+        return headers;
+    }
+
+    private void finished(long tag) {
+        boolean acknowledged;
+        synchronized (this) {
+            lastFinished = tag;
+            unacknowledged++;
+            acknowledged = unacknowledged < ackEvery || acknowledge();
+        }
+        if (!acknowledged) {
+            replaceSession();
+        }
+    }
+
+    /** Acknowledges finished tasks that are still unacknowledged; called when the session may have gone idle. */
+    void flush() {
+        boolean acknowledged;
+        synchronized (this) {
+            acknowledged = unacknowledged == 0 || acknowledge();
+        }
+        if (!acknowledged) {
+            replaceSession();
+        }
+    }
+
+    /** Whether the acknowledgement went out; called holding this consumer's lock. */
+    private boolean acknowledge() {
+        try {
+            getChannel().basicAck(lastFinished, true);
+            unacknowledged = 0;
+            return true;
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.WARNING, "cannot acknowledge tasks of '" + endpoint.queue().name()
+                    + "'; the broker will redeliver them", e);
+            return false;
+        }
+    }
+
+    /** Stops this consumer and has the pool replace it; outside this consumer's lock, as the pool takes its own. */
+    private void replaceSession() {
+        stopped = true;
+        sessionFailed.run();
+    }
+
+    /** Takes no new deliveries from now on; finished ones can still be flushed. */
+    void stop() {
+        stopped = true;
+    }
+
+    /** Asks the broker to stop delivering to this consumer. */
+    void cancel() {
+        try {
+            getChannel().basicCancel(getConsumerTag());
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.FINE, "cancelling a consumer of '" + endpoint.queue().name() + "'", e);
+        }
+    }
+
+    /** Whether a delivery is being handled right now. */
+    boolean inFlight() {
+        return inFlight;
+    }
+
+    private static void pause(Duration delay) {
+        try {
+            Thread.sleep(delay);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
