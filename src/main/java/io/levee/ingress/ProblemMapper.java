@@ -29,7 +29,8 @@ public class ProblemMapper implements ExceptionMapper<Throwable> {
     public Response toResponse(Throwable error) {
         String instance = uriInfo == null ? null : "/" + uriInfo.getPath();
         return switch (error) {
-            case ProblemException p -> Problems.response(p.type(), p.getMessage(), instance, p.retryAfterSeconds());
+            case ProblemException p -> Problems.response(p.type(), p.getMessage(), instance, p.retryAfterSeconds(),
+                    p.extensions());
             case QueueFullException q -> Problems.response(ProblemType.QUEUE_FULL, q.getMessage(), instance, 5);
             case BrokerUnavailableException b -> {
                 LOG.log(Level.WARNING, "broker unavailable", b);
