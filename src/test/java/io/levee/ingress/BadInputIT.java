@@ -17,6 +17,7 @@ import io.helidon.microprofile.testing.junit5.HelidonTest;
 import io.levee.testing.TestBroker;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.client.WebTarget;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -44,6 +45,11 @@ class BadInputIT {
 
     @Inject
     WebTarget target;
+
+    @BeforeEach
+    void ready() {
+        IngestClients.awaitReady(target);
+    }
 
     /** Builds the request against the base URI of the running service. */
     private record Case(String name, Function<String, HttpRequest> request, int status, String type) {

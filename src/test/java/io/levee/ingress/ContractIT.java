@@ -23,6 +23,7 @@ import io.swagger.v3.oas.models.media.Schema;
 import io.swagger.v3.parser.OpenAPIV3Parser;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.client.WebTarget;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -49,6 +50,11 @@ class ContractIT {
 
     @Inject
     WebTarget target;
+
+    @BeforeEach
+    void ready() {
+        IngestClients.awaitReady(target);
+    }
 
     @Inject
     IdempotencyStore idempotency;

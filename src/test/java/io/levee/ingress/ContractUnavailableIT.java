@@ -9,6 +9,7 @@ import io.helidon.microprofile.testing.junit5.HelidonTest;
 import io.levee.testing.TestBroker;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.client.WebTarget;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -25,6 +26,11 @@ class ContractUnavailableIT {
 
     @Inject
     WebTarget target;
+
+    @BeforeEach
+    void ready() {
+        IngestClients.awaitReady(target);
+    }
 
     @Test
     void aWorkerReplicaAnswers503ToTasks() {

@@ -19,6 +19,12 @@ final class IngestClients {
     private IngestClients() {
     }
 
+    /** Waits until the service is ready (connected, topology declared): before that it answers tasks with 503. */
+    static void awaitReady(WebTarget target) {
+        org.awaitility.Awaitility.await("Levee ready").atMost(Duration.ofSeconds(30)).until(() -> send(HttpRequest
+                .newBuilder(URI.create(base(target) + "/health/ready")).build()).statusCode() == 200);
+    }
+
     static String base(WebTarget target) {
         URI uri = target.getUri();
         return "http://127.0.0.1:" + uri.getPort();

@@ -68,6 +68,7 @@ class IngestIT {
 
     @BeforeEach
     void clients() {
+        IngestClients.awaitReady(target);
         tasks = IngestClients.tasks(target);
         queues = IngestClients.queues(target);
     }
