@@ -66,6 +66,11 @@ public class QueueSchemas {
                 .toList();
     }
 
+    /** Whether the queue's task bodies have a schema. */
+    boolean hasSchema(String queue) {
+        return schemas.containsKey(queue);
+    }
+
     /** Throws a 422 listing every violation. */
     void requireValid(String queue, JsonNode body) {
         List<Violation> violations = violations(queue, body);

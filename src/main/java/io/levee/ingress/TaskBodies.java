@@ -115,6 +115,22 @@ final class TaskBodies {
         }
     }
 
+    /** Checks that the body is exactly one strict JSON value without building it: the path for queues without schema. */
+    static void requireJson(byte[] body) {
+        if (body.length == 0) {
+            throw new ProblemException(ProblemType.INVALID_JSON, "the body is empty; a task is a JSON value");
+        }
+        try (JsonParser p = JSON.createParser(body)) {
+            p.nextToken();
+            p.skipChildren();
+            if (p.nextToken() != null) {
+                throw new ProblemException(ProblemType.INVALID_JSON, "the body holds more than one JSON value");
+            }
+        } catch (IOException e) {
+            throw invalidJson(e);
+        }
+    }
+
     /** One task of a batch: its exact bytes and its parsed value. */
     record Item(byte[] body, JsonNode value) {
     }

@@ -11,7 +11,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -86,7 +85,11 @@ public class TaskResource {
                     + " characters");
         }
         byte[] body = TaskBodies.read(entity, contentEncoding, contentLength, config.ingest().maxBodySize());
-        schemas.requireValid(queue, TaskBodies.parse(body));
+        if (schemas.hasSchema(queue)) {
+            schemas.requireValid(queue, TaskBodies.parse(body));
+        } else {
+            TaskBodies.requireJson(body);
+        }
         String requestId = requestId(requestIdHeader);
 
         if (idempotencyKey == null) {
@@ -203,7 +206,7 @@ public class TaskResource {
 
     private Accepted publish(String queue, byte[] body, String requestId, String traceparent, String key) {
         Instant acceptedAt = Instant.now();
-        TaskEnvelope task = new TaskEnvelope(UUID.randomUUID().toString(), queue, acceptedAt.toEpochMilli(), 1,
+        TaskEnvelope task = new TaskEnvelope(Ids.uuid(), queue, acceptedAt.toEpochMilli(), 1,
                 requestId, traceparent, key, body);
         try {
             publisher.publish(task, config.ingest().publishTimeout());
@@ -250,17 +253,14 @@ public class TaskResource {
     }
 
     private static String requestId(String header) {
-        return header != null && REQUEST_ID.matcher(header).matches() ? header : UUID.randomUUID().toString();
+        return header != null && REQUEST_ID.matcher(header).matches() ? header : Ids.uuid();
     }
 
     private static String traceparent(String header) {
         if (header != null && TRACEPARENT.matcher(header).matches()) {
             return header;
         }
-        UUID a = UUID.randomUUID();
-        UUID b = UUID.randomUUID();
-        return "00-%016x%016x-%016x-01".formatted(a.getMostSignificantBits(), a.getLeastSignificantBits(),
-                b.getMostSignificantBits());
+        return Ids.traceparent();
     }
 
     static byte[] writeJson(Object value) {

@@ -69,4 +69,20 @@ class TaskBodiesTest {
         ProblemException e = assertThrows(ProblemException.class, () -> TaskBodies.parse(b("{\"a\":1,\"a\":1}")));
         assertThat(e.getMessage(), containsString("Duplicate field"));
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "{", "{\"a\":1}}", "{\"a\":1,\"a\":2}", "[1,]", "1 2", "nul"})
+    void theStreamingCheckRefusesWhatTheParserRefuses(String body) {
+        ProblemException e = assertThrows(ProblemException.class, () -> TaskBodies.requireJson(b(body)));
+        assertThat(e.type(), is(ProblemType.INVALID_JSON));
+        assertThrows(ProblemException.class, () -> TaskBodies.parse(b(body)));
+    }
+
+    @Test
+    void idsAreVersionFourUuidsAndValidTraceparents() {
+        java.util.UUID id = java.util.UUID.fromString(Ids.uuid());
+        assertThat(id.version(), is(4));
+        assertThat(id.variant(), is(2));
+        assertThat(Ids.traceparent().matches("00-[0-9a-f]{32}-[0-9a-f]{16}-01"), is(true));
+    }
 }
