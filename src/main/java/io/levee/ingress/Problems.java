@@ -34,6 +34,15 @@ final class Problems {
         }
     }
 
+    /** The problem document as bytes, for responses written outside JAX-RS. */
+    static byte[] bytes(ProblemType type, String detail, String instance, Map<String, Object> extensions) {
+        try {
+            return JSON.writeValueAsBytes(document(type, detail, instance, extensions));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write a problem document", e);
+        }
+    }
+
     /** The problem document itself, also embedded in batch results. */
     static Map<String, Object> document(ProblemType type, String detail, String instance,
                                         Map<String, Object> extensions) {

@@ -44,7 +44,7 @@ public class QueueResource {
         for (QueueSettings q : config.queues().values()) {
             queues.add(status(q));
         }
-        return Response.ok(TaskResource.writeJson(Map.of("queues", queues)), MediaType.APPLICATION_JSON).build();
+        return Response.ok(TaskIntake.writeJson(Map.of("queues", queues)), MediaType.APPLICATION_JSON).build();
     }
 
     /** One queue. */
@@ -53,7 +53,7 @@ public class QueueResource {
     @Produces(MediaType.APPLICATION_JSON)
     public Response get(@PathParam("queue") String queue) {
         QueueNames.requireConfigured(config, queue);
-        return Response.ok(TaskResource.writeJson(status(config.queues().get(queue))), MediaType.APPLICATION_JSON)
+        return Response.ok(TaskIntake.writeJson(status(config.queues().get(queue))), MediaType.APPLICATION_JSON)
                 .build();
     }
 
@@ -64,7 +64,7 @@ public class QueueResource {
     public Response schema(@PathParam("queue") String queue) {
         QueueNames.requireConfigured(config, queue);
         return schemas.document(queue)
-                .map(doc -> Response.ok(TaskResource.writeJson(doc), "application/schema+json").build())
+                .map(doc -> Response.ok(TaskIntake.writeJson(doc), "application/schema+json").build())
                 .orElseThrow(() -> new ProblemException(ProblemType.NO_SCHEMA, "queue '" + queue
                         + "' takes any JSON value"));
     }

@@ -82,7 +82,7 @@ class BadInputIT {
                         "invalid-content-encoding"),
                 json("queue name with ..", "/v1/queues/a..b/tasks", bytes("{}"), 400, "invalid-queue-name"),
                 json("queue name that is ..", "/v1/queues/%2E%2E/tasks", bytes("{}"), 400, "invalid-queue-name"),
-                json("queue name with /", "/v1/queues/a%2Fb/tasks", bytes("{}"), 400, "invalid-queue-name"),
+                json("queue name with /", "/v1/queues/a%2Fb/tasks", bytes("{}"), 404, "not-found"),
                 json("path below a queue", "/v1/queues/a/b/tasks", bytes("{}"), 404, "not-found"),
                 json("queue name with a space", "/v1/queues/a%20b/tasks", bytes("{}"), 400, "invalid-queue-name"),
                 json("queue name of 300 characters", "/v1/queues/" + "q".repeat(300) + "/tasks", bytes("{}"), 400,

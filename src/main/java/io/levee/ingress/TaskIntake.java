@@ -25,22 +25,14 @@ import io.levee.messaging.TaskEnvelope;
 import io.levee.messaging.TaskPublisher;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.ws.rs.Consumes;
-import jakarta.ws.rs.HeaderParam;
-import jakarta.ws.rs.POST;
-import jakarta.ws.rs.Path;
-import jakarta.ws.rs.PathParam;
-import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.Response;
 
 /**
- * {@code POST /v1/queues/{queue}/tasks[/batch]}: check, stamp, publish with confirm, answer 202 (see openapi.yaml).
- * Checks run cheapest first and all before anything is published, so bad input changes nothing.
+ * Taking tasks in, for {@code POST /v1/queues/{queue}/tasks[/batch]} ({@link TaskRoutes}): check, stamp, publish
+ * with confirm, answer 202 (see openapi.yaml). Checks run cheapest first and all before anything is published, so
+ * bad input changes nothing. Refusals are thrown as {@link ProblemException}.
  */
 @ApplicationScoped
-@Path("/v1/queues/{queue}/tasks")
-public class TaskResource {
+public class TaskIntake {
 
     private static final Pattern TRACEPARENT = Pattern.compile("00-(?!0{32})[0-9a-f]{32}-(?!0{16})[0-9a-f]{16}-[0-9a-f]{2}");
     private static final Pattern REQUEST_ID = Pattern.compile("[\\x21-\\x7e]{1,128}");
@@ -55,7 +47,7 @@ public class TaskResource {
     private final IdempotencyStore idempotency;
 
     @Inject
-    TaskResource(LeveeConfig config, Broker broker, TaskPublisher publisher, QueueSchemas schemas,
+    TaskIntake(LeveeConfig config, Broker broker, TaskPublisher publisher, QueueSchemas schemas,
                  Admission admission, QueueRates rates, IdempotencyStore idempotency) {
         this.config = config;
         this.broker = broker;
@@ -66,18 +58,24 @@ public class TaskResource {
         this.idempotency = idempotency;
     }
 
+    /** Request headers by name (case-insensitive), null when absent. */
+    @FunctionalInterface
+    interface Headers {
+        String get(String name);
+    }
+
+    /** What to answer: status, headers and a JSON body. */
+    record Answer(int status, Map<String, String> headers, byte[] body) {
+    }
+
     /** Accepts one task; 202 only after the broker confirmed it. */
-    @POST
-    @Consumes(MediaType.WILDCARD)
-    @Produces(MediaType.APPLICATION_JSON)
-    public Response submit(@PathParam("queue") String queue,
-                           @HeaderParam("Content-Type") String contentType,
-                           @HeaderParam("Content-Encoding") String contentEncoding,
-                           @HeaderParam("Content-Length") String contentLength,
-                           @HeaderParam("X-Request-Id") String requestIdHeader,
-                           @HeaderParam("traceparent") String traceparentHeader,
-                           @HeaderParam("Idempotency-Key") String idempotencyKey,
-                           InputStream entity) {
+    Answer submit(String queue, Headers headers, InputStream entity) {
+        String contentType = headers.get("Content-Type");
+        String contentEncoding = headers.get("Content-Encoding");
+        String contentLength = headers.get("Content-Length");
+        String requestIdHeader = headers.get("X-Request-Id");
+        String traceparentHeader = headers.get("traceparent");
+        String idempotencyKey = headers.get("Idempotency-Key");
         requireAcceptedQueue(queue);
         TaskBodies.requireJsonMediaType(contentType);
         if (idempotencyKey != null && !IDEMPOTENCY_KEY.matcher(idempotencyKey).matches()) {
@@ -112,17 +110,12 @@ public class TaskResource {
     }
 
     /** Accepts a JSON array of tasks: all validated first, then published; one result per item. */
-    @POST
-    @Path("/batch")
-    @Consumes(MediaType.WILDCARD)
-    @Produces(MediaType.APPLICATION_JSON)
-    public Response submitBatch(@PathParam("queue") String queue,
-                                @HeaderParam("Content-Type") String contentType,
-                                @HeaderParam("Content-Encoding") String contentEncoding,
-                                @HeaderParam("Content-Length") String contentLength,
-                                @HeaderParam("X-Request-Id") String requestIdHeader,
-                                @HeaderParam("traceparent") String traceparentHeader,
-                                InputStream entity) {
+    Answer submitBatch(String queue, Headers headers, InputStream entity) {
+        String contentType = headers.get("Content-Type");
+        String contentEncoding = headers.get("Content-Encoding");
+        String contentLength = headers.get("Content-Length");
+        String requestIdHeader = headers.get("X-Request-Id");
+        String traceparentHeader = headers.get("traceparent");
         requireAcceptedQueue(queue);
         TaskBodies.requireJsonMediaType(contentType);
         byte[] body = TaskBodies.read(entity, contentEncoding, contentLength, config.ingest().batchMaxBodySize());
@@ -171,11 +164,7 @@ public class TaskResource {
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("requestId", requestId);
         answer.put("results", results);
-        return Response.status(allAccepted ? 202 : 200)
-                .type(MediaType.APPLICATION_JSON)
-                .entity(writeJson(answer))
-                .header("X-Request-Id", requestId)
-                .build();
+        return new Answer(allAccepted ? 202 : 200, Map.of("X-Request-Id", requestId), writeJson(answer));
     }
 
     private record Accepted(String id, String queue, Instant acceptedAt, String requestId) {
@@ -219,20 +208,16 @@ public class TaskResource {
         return new Accepted(task.id(), queue, acceptedAt, requestId);
     }
 
-    private static Response accepted(Accepted a) {
+    private static Answer accepted(Accepted a) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("id", a.id());
         body.put("queue", a.queue());
         body.put("acceptedAt", a.acceptedAt().toString());
         body.put("requestId", a.requestId());
-        return Response.accepted(writeJson(body))
-                .type(MediaType.APPLICATION_JSON)
-                .header("Location", a.location())
-                .header("X-Request-Id", a.requestId())
-                .build();
+        return new Answer(202, Map.of("Location", a.location(), "X-Request-Id", a.requestId()), writeJson(body));
     }
 
-    private static Response replay(String queue, IdempotencyStore.Entry entry, String fingerprint) {
+    private static Answer replay(String queue, IdempotencyStore.Entry entry, String fingerprint) {
         if (!entry.fingerprint().equals(fingerprint)) {
             throw new ProblemException(ProblemType.IDEMPOTENCY_KEY_REUSED, "this Idempotency-Key was used on queue '"
                     + queue + "' with a different body");
