@@ -16,6 +16,8 @@ import org.eclipse.microprofile.config.Config;
 /** Typed reads from MicroProfile Config; every rejection names the key, the value and what is allowed. */
 final class Settings {
 
+    private static final java.util.regex.Pattern COMMA = java.util.regex.Pattern.compile(",");
+
     private final Config config;
 
     Settings(Config config) {
@@ -104,7 +106,7 @@ final class Settings {
         String raw = string(key, defaultValue);
         List<Duration> result = new ArrayList<>();
         if (!raw.isBlank()) {
-            for (String part : raw.split(",")) {
+            for (String part : COMMA.split(raw, -1)) {
                 result.add(parseDuration(key, part));
             }
         }
@@ -125,7 +127,8 @@ final class Settings {
         String allowed = "an amqp:// or amqps:// URI such as amqp://user:pass@host:5672/vhost";
         try {
             URI uri = new URI(raw);
-            if (!"amqp".equals(uri.getScheme()) && !"amqps".equals(uri.getScheme()) || uri.getHost() == null) {
+            boolean amqp = "amqp".equals(uri.getScheme()) || "amqps".equals(uri.getScheme());
+            if (!amqp || uri.getHost() == null) {
                 throw new InvalidConfigurationException(key, raw, allowed);
             }
             return uri;

@@ -4,6 +4,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.logging.Level;
@@ -38,6 +39,7 @@ public class QueueRates {
     private final Map<String, LongAdder> ingested = new ConcurrentHashMap<>();
     private final Map<String, RateWindow> windows = new ConcurrentHashMap<>();
     private ScheduledExecutorService sampler;
+    private ScheduledFuture<?> sampling;
 
     @Inject
     QueueRates(LeveeConfig config, Broker broker) {
@@ -53,13 +55,14 @@ public class QueueRates {
         if (sampler == null) {
             sampler = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("levee-rates")
                     .factory());
-            sampler.scheduleWithFixedDelay(this::sample, 0, SAMPLE_SECONDS, TimeUnit.SECONDS);
+            sampling = sampler.scheduleWithFixedDelay(this::sample, 0, SAMPLE_SECONDS, TimeUnit.SECONDS);
         }
     }
 
     @PreDestroy
     synchronized void stop() {
         if (sampler != null) {
+            sampling.cancel(false);
             sampler.shutdownNow();
         }
     }

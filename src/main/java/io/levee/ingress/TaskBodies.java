@@ -45,7 +45,7 @@ final class TaskBodies {
         boolean json = "application".equals(type.getType())
                 && ("json".equals(type.getSubtype()) || type.getSubtype().endsWith("+json"));
         String charset = type.getParameters().get("charset");
-        if (!json || charset != null && !"utf-8".equalsIgnoreCase(charset)) {
+        if (!json || (charset != null && !"utf-8".equalsIgnoreCase(charset))) {
             throw new ProblemException(ProblemType.UNSUPPORTED_MEDIA_TYPE,
                     "Content-Type must be application/json in UTF-8, was '" + contentType + "'");
         }
@@ -131,7 +131,8 @@ final class TaskBodies {
         }
     }
 
-    /** One task of a batch: its exact bytes and its parsed value. */
+    /** One task of a batch: its exact bytes (published as they are, never compared) and its parsed value. */
+    @SuppressWarnings("ArrayRecordComponent")
     record Item(byte[] body, JsonNode value) {
     }
 

@@ -40,12 +40,12 @@ public final class PublishSoak {
     }
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> opts = new ConcurrentHashMap<>();
+        Map<String, String> opts = new java.util.HashMap<>();
         for (int i = 0; i + 1 < args.length; i += 2) {
             opts.put(args[i].replaceFirst("^--", ""), args[i + 1]);
         }
         long sends = Long.parseLong(opts.getOrDefault("sends", "0"));
-        Duration duration = Duration.parse("PT" + opts.getOrDefault("duration", "330s").toUpperCase());
+        Duration duration = Duration.parse("PT" + opts.getOrDefault("duration", "330s").toUpperCase(java.util.Locale.ROOT));
         int concurrency = Integer.parseInt(opts.getOrDefault("concurrency", "64"));
         int size = Integer.parseInt(opts.getOrDefault("size", "1024"));
 
@@ -72,7 +72,7 @@ public final class PublishSoak {
         var admin = factory.newConnection("levee-publish-soak");
         Channel purge = admin.createChannel();
         purge.queuePurge(QUEUE);
-        purger.scheduleAtFixedRate(() -> {
+        var purging = purger.scheduleAtFixedRate(() -> {
             try {
                 purge.queuePurge(QUEUE);
             } catch (Exception e) {
@@ -126,6 +126,7 @@ public final class PublishSoak {
             }
         }
         double seconds = (System.nanoTime() - start) / 1e9;
+        purging.cancel(false);
         purger.shutdownNow();
         admin.close();
         PublishStats stats = publisher.stats();

@@ -55,7 +55,7 @@ public class WorkerLifecycle {
 
     /** Whether every handler's consumers are running (true on a replica that does not consume). */
     public boolean isUp() {
-        return !config.role().consumes() || running && pools.size() == handlers.handlers().size();
+        return !config.role().consumes() || (running && pools.size() == handlers.handlers().size());
     }
 
     @PreDestroy
