@@ -6,6 +6,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import org.eclipse.microprofile.config.Config;
@@ -23,6 +26,55 @@ final class Settings {
 
     String string(String key, String defaultValue) {
         return config.getOptionalValue(key, String.class).map(String::trim).orElse(defaultValue);
+    }
+
+    Optional<String> optionalString(String key) {
+        return Optional.ofNullable(string(key, null)).filter(v -> !v.isEmpty());
+    }
+
+    private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(|b|kib|kb|k|mib|mb|m)", Pattern.CASE_INSENSITIVE);
+
+    /** A size in bytes, written as a number with an optional binary unit: {@code 262144}, {@code 256KiB}, {@code 4MiB}. */
+    long size(String key, String defaultValue, long min, long max) {
+        String raw = string(key, defaultValue);
+        String allowed = "a size from " + min + " to " + max + " bytes, such as 262144, 256KiB or 4MiB";
+        Matcher m = SIZE.matcher(raw.replace("_", ""));
+        if (!m.matches()) {
+            throw new InvalidConfigurationException(key, raw, allowed);
+        }
+        long shift = switch (m.group(2).toLowerCase(Locale.ROOT)) {
+            case "kib", "kb", "k" -> 10;
+            case "mib", "mb", "m" -> 20;
+            default -> 0;
+        };
+        try {
+            long value = Math.multiplyExact(Long.parseLong(m.group(1)), 1L << shift);
+            if (value < min || value > max) {
+                throw new InvalidConfigurationException(key, raw, allowed);
+            }
+            return value;
+        } catch (ArithmeticException | NumberFormatException e) {
+            throw new InvalidConfigurationException(key, raw, allowed);
+        }
+    }
+
+    /** An optional URI with one of the given schemes and a host. */
+    Optional<URI> optionalUri(String key, String... schemes) {
+        Optional<String> raw = optionalString(key);
+        if (raw.isEmpty()) {
+            return Optional.empty();
+        }
+        String allowed = "a URI with scheme " + String.join(" or ", schemes) + " and a host, such as "
+                + schemes[0] + "://127.0.0.1:6379";
+        try {
+            URI uri = new URI(raw.get());
+            if (uri.getHost() == null || !Arrays.asList(schemes).contains(uri.getScheme())) {
+                throw new InvalidConfigurationException(key, raw.get(), allowed);
+            }
+            return Optional.of(uri);
+        } catch (java.net.URISyntaxException e) {
+            throw new InvalidConfigurationException(key, raw.get(), allowed);
+        }
     }
 
     int integer(String key, int defaultValue, int min, int max) {

@@ -67,7 +67,8 @@ final class ConsumerPool {
 
     /** Connects in the background, retrying with capped exponential backoff until it succeeds or is stopped. */
     void start() {
-        ticker.scheduleWithFixedDelay(this::flushAll, ACK_TICK.toMillis(), ACK_TICK.toMillis(),
+        // Ends with the ticker's shutdown on stop; flushAll handles its own errors, so the future holds nothing.
+        java.util.concurrent.Future<?> unused = ticker.scheduleWithFixedDelay(this::flushAll, ACK_TICK.toMillis(), ACK_TICK.toMillis(),
                 TimeUnit.MILLISECONDS);
         Thread.ofVirtual().name("levee-connect-" + endpoint.queue().name()).start(this::connectLoop);
     }
