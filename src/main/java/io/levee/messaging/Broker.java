@@ -5,6 +5,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeoutException;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -150,17 +151,42 @@ public class Broker {
         if (c != null && c.isOpen()) {
             return c;
         }
+        admin = connect("levee-admin", true, null);
+        return admin;
+    }
+
+    /**
+     * A new amqp-client connection without automatic recovery: its owner notices a closed connection (a failed
+     * publish, a shutdown listener) and opens a new one, so nothing is half-recovered behind its back.
+     *
+     * @param name the connection name shown in the broker's management UI
+     */
+    public Connection newConnection(String name) throws IOException {
+        return connect(name, false, null);
+    }
+
+    /**
+     * A new amqp-client connection without automatic recovery whose deliveries are dispatched on the given
+     * executor (consumers that run handlers on it size it to their concurrency).
+     */
+    public Connection newConnection(String name, ExecutorService dispatch) throws IOException {
+        return connect(name, false, dispatch);
+    }
+
+    private Connection connect(String name, boolean recovering, ExecutorService dispatch) throws IOException {
         ConnectionFactory f = new ConnectionFactory();
+        if (dispatch != null) {
+            f.setSharedExecutor(dispatch);
+        }
         try {
             f.setUri(config.amqpUri());
         } catch (Exception e) {
             throw new IOException("invalid broker URI " + redacted(), e);
         }
-        f.setAutomaticRecoveryEnabled(true);
+        f.setAutomaticRecoveryEnabled(recovering);
         f.setConnectionTimeout(5_000);
         try {
-            admin = f.newConnection("levee-admin");
-            return admin;
+            return f.newConnection(name);
         } catch (TimeoutException e) {
             throw new IOException(e);
         }

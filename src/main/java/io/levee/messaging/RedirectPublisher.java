@@ -12,8 +12,6 @@ import java.util.logging.Logger;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
-import com.rabbitmq.client.ConnectionFactory;
-import io.levee.config.LeveeConfig;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -33,15 +31,15 @@ public class RedirectPublisher {
 
     private static final Logger LOG = Logger.getLogger(RedirectPublisher.class.getName());
 
-    private final LeveeConfig config;
+    private final Broker broker;
     private final Duration confirmTimeout;
     private final Deque<Channel> idle = new ConcurrentLinkedDeque<>();
     private Connection connection;
 
     @Inject
-    RedirectPublisher(LeveeConfig config) {
-        this.config = config;
-        this.confirmTimeout = config.publish().confirmTimeout();
+    RedirectPublisher(Broker broker) {
+        this.broker = broker;
+        this.confirmTimeout = broker.config().publish().confirmTimeout();
     }
 
     /** Copies a task into the retry queue of its delay; it comes back to {@code queue} when the delay expired. */
@@ -98,22 +96,10 @@ public class RedirectPublisher {
         if (connection != null && connection.isOpen()) {
             return connection;
         }
-        ConnectionFactory f = new ConnectionFactory();
-        try {
-            f.setUri(config.amqpUri());
-        } catch (Exception e) {
-            throw new IOException("invalid broker URI", e);
-        }
-        f.setConnectionTimeout(5_000);
         // No automatic recovery: a failed publish discards its channel and the next one reconnects here.
-        f.setAutomaticRecoveryEnabled(false);
-        try {
-            idle.clear();
-            connection = f.newConnection("levee-redirect");
-            return connection;
-        } catch (TimeoutException e) {
-            throw new IOException(e);
-        }
+        idle.clear();
+        connection = broker.newConnection("levee-redirect");
+        return connection;
     }
 
     private static void discard(Channel ch) {

@@ -53,6 +53,7 @@ public class TaskPublisher {
     private final LongAdder failedAttempts = new LongAdder();
     private volatile String blockedReason;
     private Connection connection;
+    private boolean closed;
 
     @Inject
     TaskPublisher(Broker broker) {
@@ -164,6 +165,9 @@ public class TaskPublisher {
     }
 
     private synchronized Connection connection() throws JMSException {
+        if (closed) {
+            throw new JMSException("the publisher is closed");
+        }
         if (connection == null) {
             RMQConnectionFactory factory = broker.jmsFactory(1, Duration.ofSeconds(2));
             factory.setAmqpConnectionPostProcessor(amqp -> amqp.addBlockedListener(
@@ -195,6 +199,7 @@ public class TaskPublisher {
 
     @PreDestroy
     synchronized void close() {
+        closed = true;
         idle.forEach(PooledSession::close);
         idle.clear();
         if (connection != null) {

@@ -106,21 +106,11 @@ final class ConsumerPool {
             return;
         }
         int gen = ++generation;
-        ConnectionFactory factory = new ConnectionFactory();
-        try {
-            factory.setUri(broker.config().amqpUri());
-        } catch (Exception e) {
-            throw new IOException("invalid broker URI " + broker.redacted(), e);
-        }
-        factory.setConnectionTimeout(5_000);
-        // Recovery is ours (the whole pool, with backoff and readiness), not amqp-client's.
-        factory.setAutomaticRecoveryEnabled(false);
-        // amqp-client dispatches each channel's deliveries on a pool of 2 × CPUs threads and the handler runs on
-        // it: on a small machine only two or four sessions would ever run at once. A thread per session lifts that
-        // bound to the configured concurrency.
-        factory.setSharedExecutor(dispatch);
-        // Named, so that an operator (or a test) can find this pool's connection in the broker.
-        Connection c = factory.newConnection("levee-consumers-" + queue());
+        // Recovery is ours (the whole pool, with backoff and readiness), not amqp-client's: the broker's connection
+        // has none. amqp-client dispatches each channel's deliveries on a pool of 2 × CPUs threads and the handler
+        // runs on it: on a small machine only two or four sessions would ever run at once. A thread per session
+        // lifts that bound to the configured concurrency. Named, so that an operator (or a test) can find it.
+        Connection c = broker.newConnection("levee-consumers-" + queue(), dispatch);
         try {
             int ackEvery = Math.max(1, Math.min(settings.ackBatch(), endpoint.prefetch() / 2));
             List<SessionConsumer> created = new ArrayList<>();
