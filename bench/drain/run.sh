@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Drain benchmark: Levee (no-op handler) vs RabbitMQ PerfTest 2.22.1 consuming a pre-filled quorum queue, same run.
-#   bench/drain/run.sh           3 interleaved rounds of 100,000 1 KB tasks, plus Levee with one ack per task
-#   bench/drain/run.sh --smoke   one round of 20,000 (~10 s); prints "drain ratio: X.XX" for a CI gate
+#   bench/drain/run.sh           3 interleaved rounds of 150,000 1 KB tasks, plus Levee with one ack per task
+#   bench/drain/run.sh --smoke   one round of 30,000 (~10 s); prints "drain ratio: X.XX" for a CI gate
 # Installs what it needs (Levee's jar, PerfTest via Maven), talks to RabbitMQ at 127.0.0.1:5672 only, and is bounded
 # in time. Serialised with other benchmarks through /tmp/levee-bench.lock.
 set -euo pipefail

@@ -8,7 +8,7 @@ import io.levee.LeveeException;
  */
 public final class InvalidConfigurationException extends LeveeException {
 
-    InvalidConfigurationException(String key, Object value, String allowed) {
+    public InvalidConfigurationException(String key, Object value, String allowed) {
         super("Invalid configuration: " + key + " = '" + value + "'; allowed: " + allowed);
     }
 }

@@ -18,9 +18,12 @@ import org.eclipse.microprofile.config.Config;
  * @param publish publishing settings ({@code levee.publish.*})
  * @param worker  consumer settings ({@code levee.worker.*})
  * @param queues  task queues by name ({@code levee.queues.<name>.*})
+ * @param ingest  ingest API settings ({@code levee.ingest.*})
+ * @param idempotency idempotency-key store settings ({@code levee.idempotency.*})
  */
 public record LeveeConfig(URI amqpUri, Role role, PublishSettings publish, WorkerSettings worker,
-                          SortedMap<String, QueueSettings> queues) {
+                          SortedMap<String, QueueSettings> queues, IngestSettings ingest,
+                          IdempotencySettings idempotency) {
 
     /** Queue names: letters, digits, '-' and '_', starting with a letter or digit, at most 100 characters. */
     public static final Pattern QUEUE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,99}");
@@ -60,7 +63,17 @@ public record LeveeConfig(URI amqpUri, Role role, PublishSettings publish, Worke
             }
             queues.computeIfAbsent(name, n -> queue(s, n));
         }
-        return new LeveeConfig(uri, role, publish, worker, new TreeMap<>(queues));
+        IngestSettings ingest = new IngestSettings(
+                s.integer("levee.ingest.batch-max-items", 500, 1, 10_000),
+                s.size("levee.ingest.max-body-size", "256KiB", 2, 64L << 20),
+                s.size("levee.ingest.batch-max-body-size", "4MiB", 2, 256L << 20),
+                s.duration("levee.ingest.publish-timeout", "6s"),
+                s.duration("levee.ingest.rate-window", "30s"));
+        IdempotencySettings idempotency = new IdempotencySettings(
+                s.optionalUri("levee.idempotency.redis-uri", "redis", "rediss"),
+                s.duration("levee.idempotency.ttl", "24h"),
+                s.integer("levee.idempotency.max-entries", 100_000, 1, 100_000_000));
+        return new LeveeConfig(uri, role, publish, worker, new TreeMap<>(queues), ingest, idempotency);
     }
 
     private static QueueSettings queue(Settings s, String name) {
@@ -70,6 +83,8 @@ public record LeveeConfig(URI amqpUri, Role role, PublishSettings publish, Worke
                 s.integer(p + "delivery-limit", 5, 1, 1_000),
                 s.integer(p + "concurrency", 1, 1, 256),
                 s.integer(p + "prefetch", 50, 1, 10_000),
-                s.durations(p + "retry-delays", "1s,10s,60s"));
+                s.durations(p + "retry-delays", "1s,10s,60s"),
+                s.optionalString(p + "schema"),
+                s.longValue(p + "ingest.max-rate", 0, 0, 100_000_000));
     }
 }

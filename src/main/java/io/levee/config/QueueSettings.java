@@ -2,6 +2,7 @@ package io.levee.config;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * One task queue as configured under {@code levee.queues.<name>.*}.
@@ -12,9 +13,11 @@ import java.util.List;
  * @param concurrency   consumer sessions for this queue on a worker replica
  * @param prefetch      unacknowledged messages per consumer session
  * @param retryDelays   backoff delays, one retry queue each; attempts beyond them go to the dead-letter queue
+ * @param schema        JSON Schema of task bodies, a file path or classpath resource ({@code schema}), if any
+ * @param ingestMaxRate tasks per second this replica accepts into the queue ({@code ingest.max-rate}); 0 = no ceiling
  */
 public record QueueSettings(String name, long maxLength, int deliveryLimit, int concurrency, int prefetch,
-                            List<Duration> retryDelays) {
+                            List<Duration> retryDelays, Optional<String> schema, long ingestMaxRate) {
 
     public QueueSettings {
         retryDelays = List.copyOf(retryDelays);

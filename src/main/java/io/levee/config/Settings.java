@@ -6,12 +6,17 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import org.eclipse.microprofile.config.Config;
 
 /** Typed reads from MicroProfile Config; every rejection names the key, the value and what is allowed. */
 final class Settings {
+
+    private static final java.util.regex.Pattern COMMA = java.util.regex.Pattern.compile(",");
 
     private final Config config;
 
@@ -21,6 +26,55 @@ final class Settings {
 
     String string(String key, String defaultValue) {
         return config.getOptionalValue(key, String.class).map(String::trim).orElse(defaultValue);
+    }
+
+    Optional<String> optionalString(String key) {
+        return Optional.ofNullable(string(key, null)).filter(v -> !v.isEmpty());
+    }
+
+    private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(|b|kib|kb|k|mib|mb|m)", Pattern.CASE_INSENSITIVE);
+
+    /** A size in bytes, written as a number with an optional binary unit: {@code 262144}, {@code 256KiB}, {@code 4MiB}. */
+    long size(String key, String defaultValue, long min, long max) {
+        String raw = string(key, defaultValue);
+        String allowed = "a size from " + min + " to " + max + " bytes, such as 262144, 256KiB or 4MiB";
+        Matcher m = SIZE.matcher(raw.replace("_", ""));
+        if (!m.matches()) {
+            throw new InvalidConfigurationException(key, raw, allowed);
+        }
+        long shift = switch (m.group(2).toLowerCase(Locale.ROOT)) {
+            case "kib", "kb", "k" -> 10;
+            case "mib", "mb", "m" -> 20;
+            default -> 0;
+        };
+        try {
+            long value = Math.multiplyExact(Long.parseLong(m.group(1)), 1L << shift);
+            if (value < min || value > max) {
+                throw new InvalidConfigurationException(key, raw, allowed);
+            }
+            return value;
+        } catch (ArithmeticException | NumberFormatException e) {
+            throw new InvalidConfigurationException(key, raw, allowed);
+        }
+    }
+
+    /** An optional URI with one of the given schemes and a host. */
+    Optional<URI> optionalUri(String key, String... schemes) {
+        Optional<String> raw = optionalString(key);
+        if (raw.isEmpty()) {
+            return Optional.empty();
+        }
+        String allowed = "a URI with scheme " + String.join(" or ", schemes) + " and a host, such as "
+                + schemes[0] + "://127.0.0.1:6379";
+        try {
+            URI uri = new URI(raw.get());
+            if (uri.getHost() == null || !Arrays.asList(schemes).contains(uri.getScheme())) {
+                throw new InvalidConfigurationException(key, raw.get(), allowed);
+            }
+            return Optional.of(uri);
+        } catch (java.net.URISyntaxException e) {
+            throw new InvalidConfigurationException(key, raw.get(), allowed);
+        }
     }
 
     int integer(String key, int defaultValue, int min, int max) {
@@ -52,7 +106,7 @@ final class Settings {
         String raw = string(key, defaultValue);
         List<Duration> result = new ArrayList<>();
         if (!raw.isBlank()) {
-            for (String part : raw.split(",")) {
+            for (String part : COMMA.split(raw, -1)) {
                 result.add(parseDuration(key, part));
             }
         }
@@ -73,7 +127,8 @@ final class Settings {
         String allowed = "an amqp:// or amqps:// URI such as amqp://user:pass@host:5672/vhost";
         try {
             URI uri = new URI(raw);
-            if (!"amqp".equals(uri.getScheme()) && !"amqps".equals(uri.getScheme()) || uri.getHost() == null) {
+            boolean amqp = "amqp".equals(uri.getScheme()) || "amqps".equals(uri.getScheme());
+            if (!amqp || uri.getHost() == null) {
                 throw new InvalidConfigurationException(key, raw, allowed);
             }
             return uri;

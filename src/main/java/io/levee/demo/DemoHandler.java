@@ -12,8 +12,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * The handler of the {@code demo} queue that ships with Levee: it logs each task, to show the flow end to end. The
- * benchmarks in {@code bench/} use it as a stand-in workload: {@code levee.demo.work-time} (ISO-8601, default
- * {@code PT0S}) simulates work per task and {@code levee.demo.log=false} keeps logging out of the measurement.
+ * benchmarks in {@code bench/} use it as a stand-in workload on their own queue ({@code levee.demo.queue}, default
+ * {@code demo}): {@code levee.demo.work-time} (ISO-8601, default {@code PT0S}) simulates work per task and
+ * {@code levee.demo.log=false} keeps logging out of the measurement.
  */
 @ApplicationScoped
 public class DemoHandler {
@@ -31,7 +32,7 @@ public class DemoHandler {
     }
 
     /** Logs the task, after the configured simulated work. */
-    @TaskHandler("demo")
+    @TaskHandler("${levee.demo.queue:demo}")
     public void handle(byte[] payload, TaskContext task) throws InterruptedException {
         if (!workTime.isZero()) {
             Thread.sleep(workTime);

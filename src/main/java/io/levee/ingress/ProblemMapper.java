@@ -29,7 +29,8 @@ public class ProblemMapper implements ExceptionMapper<Throwable> {
     public Response toResponse(Throwable error) {
         String instance = uriInfo == null ? null : "/" + uriInfo.getPath();
         return switch (error) {
-            case ProblemException p -> Problems.response(p.type(), p.getMessage(), instance, p.retryAfterSeconds());
+            case ProblemException p -> Problems.response(p.type(), p.getMessage(), instance, p.retryAfterSeconds(),
+                    p.extensions());
             case QueueFullException q -> Problems.response(ProblemType.QUEUE_FULL, q.getMessage(), instance, 5);
             case BrokerUnavailableException b -> {
                 LOG.log(Level.WARNING, "broker unavailable", b);
@@ -37,8 +38,11 @@ public class ProblemMapper implements ExceptionMapper<Throwable> {
                         "the broker did not confirm the task; it may or may not have been stored, retry with the same"
                                 + " Idempotency-Key", instance, 1);
             }
-            // An unmatched path must stay an empty 404 so Helidon routes it on to /health, /metrics and /openapi.
-            case NotFoundException n -> n.getResponse();
+            // Under /v1 an unmatched path is Levee's own 404; elsewhere it must stay an empty 404 so that Helidon
+            // routes it on to /health, /metrics and /openapi.
+            case NotFoundException n -> instance != null && instance.startsWith("/v1/")
+                    ? Problems.response(ProblemType.NOT_FOUND, "no resource at " + instance, instance, null)
+                    : n.getResponse();
             case WebApplicationException w -> fromStatus(w, instance);
             default -> {
                 LOG.log(Level.SEVERE, "unexpected error on " + instance, error);

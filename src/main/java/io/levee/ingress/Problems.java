@@ -17,14 +17,12 @@ final class Problems {
     }
 
     static Response response(ProblemType type, String detail, String instance, Integer retryAfterSeconds) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("type", type.type().toString());
-        body.put("title", type.title());
-        body.put("status", type.status());
-        body.put("detail", detail);
-        if (instance != null) {
-            body.put("instance", instance);
-        }
+        return response(type, detail, instance, retryAfterSeconds, Map.of());
+    }
+
+    static Response response(ProblemType type, String detail, String instance, Integer retryAfterSeconds,
+                             Map<String, Object> extensions) {
+        Map<String, Object> body = document(type, detail, instance, extensions);
         Response.ResponseBuilder r = Response.status(type.status()).type(MEDIA_TYPE);
         if (retryAfterSeconds != null) {
             r.header("Retry-After", retryAfterSeconds);
@@ -34,5 +32,29 @@ final class Problems {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write a problem document", e);
         }
+    }
+
+    /** The problem document as bytes, for responses written outside JAX-RS. */
+    static byte[] bytes(ProblemType type, String detail, String instance, Map<String, Object> extensions) {
+        try {
+            return JSON.writeValueAsBytes(document(type, detail, instance, extensions));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write a problem document", e);
+        }
+    }
+
+    /** The problem document itself, also embedded in batch results. */
+    static Map<String, Object> document(ProblemType type, String detail, String instance,
+                                        Map<String, Object> extensions) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("type", type.type().toString());
+        body.put("title", type.title());
+        body.put("status", type.status());
+        body.put("detail", detail);
+        if (instance != null) {
+            body.put("instance", instance);
+        }
+        body.putAll(extensions);
+        return body;
     }
 }

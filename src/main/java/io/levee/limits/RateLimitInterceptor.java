@@ -3,6 +3,8 @@ package io.levee.limits;
 import java.io.Serializable;
 
 import jakarta.annotation.Priority;
+import jakarta.enterprise.inject.Any;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import jakarta.interceptor.AroundInvoke;
 import jakarta.interceptor.Interceptor;
@@ -24,9 +26,9 @@ public class RateLimitInterceptor implements Serializable {
     private final transient RateLimitListener listener;
 
     @Inject
-    RateLimitInterceptor(RateLimitExtension extension, RateLimitMetrics listener) {
+    RateLimitInterceptor(RateLimitExtension extension, @Any Instance<RateLimitListener> listeners) {
         this.extension = extension;
-        this.listener = listener;
+        this.listener = RateLimitListener.all(listeners.stream().toList());
     }
 
     @AroundInvoke

@@ -1,22 +1,28 @@
 package io.levee.limits;
 
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import org.eclipse.microprofile.metrics.Counter;
 import org.eclipse.microprofile.metrics.MetricRegistry;
 import org.eclipse.microprofile.metrics.Tag;
+import org.eclipse.microprofile.metrics.Timer;
 import org.eclipse.microprofile.metrics.annotation.RegistryScope;
 
 /**
  * Publishes rate-limit events as MicroProfile Metrics, tagged with the limited method:
- * {@code levee.ratelimit.permits}, {@code levee.ratelimit.waits}, {@code levee.ratelimit.wait.seconds} (timer) and
- * {@code levee.ratelimit.rejections}.
+ * {@code levee.ratelimit.permits}, {@code levee.ratelimit.waits}, {@code levee.ratelimit.wait} (timer) and
+ * {@code levee.ratelimit.rejections}. A limiter's metrics are all registered at its first event, so that later
+ * events only count (registration is slow, and would delay the call that triggers it).
  */
 @ApplicationScoped
 public class RateLimitMetrics implements RateLimitListener {
 
     private final MetricRegistry registry;
+    private final Map<String, LimiterMetrics> limiters = new ConcurrentHashMap<>();
 
     @Inject
     RateLimitMetrics(@RegistryScope(scope = MetricRegistry.APPLICATION_SCOPE) MetricRegistry registry) {
@@ -25,21 +31,30 @@ public class RateLimitMetrics implements RateLimitListener {
 
     @Override
     public void permitted(String limiter) {
-        registry.counter("levee.ratelimit.permits", tag(limiter)).inc();
+        metrics(limiter).permits().inc();
     }
 
     @Override
     public void waited(String limiter, Duration waited) {
-        registry.counter("levee.ratelimit.waits", tag(limiter)).inc();
-        registry.timer("levee.ratelimit.wait", tag(limiter)).update(waited);
+        LimiterMetrics m = metrics(limiter);
+        m.waits().inc();
+        m.waitTime().update(waited);
     }
 
     @Override
     public void rejected(String limiter) {
-        registry.counter("levee.ratelimit.rejections", tag(limiter)).inc();
+        metrics(limiter).rejections().inc();
     }
 
-    private static Tag tag(String limiter) {
-        return new Tag("method", limiter);
+    private LimiterMetrics metrics(String limiter) {
+        return limiters.computeIfAbsent(limiter, name -> {
+            Tag tag = new Tag("method", name);
+            return new LimiterMetrics(registry.counter("levee.ratelimit.permits", tag),
+                    registry.counter("levee.ratelimit.waits", tag), registry.timer("levee.ratelimit.wait", tag),
+                    registry.counter("levee.ratelimit.rejections", tag));
+        });
+    }
+
+    private record LimiterMetrics(Counter permits, Counter waits, Timer waitTime, Counter rejections) {
     }
 }

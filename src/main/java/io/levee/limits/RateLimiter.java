@@ -68,11 +68,6 @@ public final class RateLimiter {
         };
     }
 
-    /** The limit this limiter enforces. */
-    public RateLimitSettings settings() {
-        return settings;
-    }
-
     /**
      * Takes a permit: at once if one is free; in WAIT mode by waiting up to {@code maxWait} for one.
      *

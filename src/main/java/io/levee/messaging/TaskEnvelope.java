@@ -17,6 +17,8 @@ import java.util.Objects;
  * @param idempotencyKey the caller's idempotency key, or null
  * @param body           the task's raw JSON bytes
  */
+// The body is the caller's raw bytes; equals, hashCode and toString below treat it by content.
+@SuppressWarnings("ArrayRecordComponent")
 public record TaskEnvelope(String id, String queue, long submittedAt, int attempt, String requestId,
                            String traceparent, String idempotencyKey, byte[] body) {
 

@@ -9,9 +9,11 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
+import com.rabbitmq.jms.admin.RMQConnectionFactory;
 import com.rabbitmq.jms.admin.RMQDestination;
 import io.levee.config.PublishSettings;
 import jakarta.annotation.PreDestroy;
@@ -44,6 +46,12 @@ public class TaskPublisher {
     private final Semaphore permits;
     private final Deque<PooledSession> idle = new ConcurrentLinkedDeque<>();
     private final Map<String, RMQDestination> destinations = new java.util.concurrent.ConcurrentHashMap<>();
+    private final LongAdder sent = new LongAdder();
+    private final LongAdder confirmed = new LongAdder();
+    private final LongAdder nacked = new LongAdder();
+    private final LongAdder confirmTimeouts = new LongAdder();
+    private final LongAdder failedAttempts = new LongAdder();
+    private volatile String blockedReason;
     private Connection connection;
 
     @Inject
@@ -65,6 +73,11 @@ public class TaskPublisher {
         long deadline = System.nanoTime() + timeout.toNanos();
         Exception last = null;
         while (true) {
+            String blocked = blockedReason;
+            if (blocked != null) {
+                // A blocked connection accepts writes but never confirms them: fail now instead of at the deadline.
+                throw new BrokerUnavailableException("the broker blocks publishing (" + blocked + ")", last);
+            }
             long remaining = deadline - System.nanoTime();
             if (remaining <= 0) {
                 throw new BrokerUnavailableException("no broker confirm for task " + task.id() + " within "
@@ -75,18 +88,38 @@ public class TaskPublisher {
                 continue;
             }
             try {
+                sent.increment();
                 session.send(task, destination(task.queue()), Math.min(remaining, settings.confirmTimeout().toNanos()));
+                confirmed.increment();
                 release(session);
                 return;
             } catch (NackedException e) {
+                nacked.increment();
                 release(session);
                 throw new QueueFullException(task.queue());
-            } catch (JMSException | TimeoutException | RuntimeException e) {
+            } catch (TimeoutException e) {
+                // Either a slow broker or the JMS client lost the completion; the session is suspect either way.
+                confirmTimeouts.increment();
+                last = e;
+                discard(session);
+                LOG.log(Level.FINE, "no confirm within the session deadline, retrying on another session", e);
+            } catch (JMSException | RuntimeException e) {
+                failedAttempts.increment();
                 last = e;
                 discard(session);
                 LOG.log(Level.FINE, "publish attempt failed, retrying on another session", e);
             }
         }
+    }
+
+    /** Counts of publish attempts and their outcomes since start, for metrics and the publish benchmarks. */
+    public PublishStats stats() {
+        return new PublishStats(sent.sum(), confirmed.sum(), nacked.sum(), confirmTimeouts.sum(), failedAttempts.sum());
+    }
+
+    /** Whether the broker currently blocks this replica's publishing connection ({@code connection.blocked}). */
+    public boolean blocked() {
+        return blockedReason != null;
     }
 
     private RMQDestination destination(String queue) {
@@ -132,7 +165,11 @@ public class TaskPublisher {
 
     private synchronized Connection connection() throws JMSException {
         if (connection == null) {
-            Connection c = broker.jmsFactory(1, Duration.ofSeconds(2)).createConnection();
+            RMQConnectionFactory factory = broker.jmsFactory(1, Duration.ofSeconds(2));
+            factory.setAmqpConnectionPostProcessor(amqp -> amqp.addBlockedListener(
+                    reason -> blockedReason = reason == null || reason.isBlank() ? "connection.blocked" : reason,
+                    () -> blockedReason = null));
+            Connection c = factory.createConnection();
             c.setExceptionListener(e -> {
                 LOG.log(Level.WARNING, "publishing connection failed; reconnecting on next publish", e);
                 resetConnection();
@@ -145,6 +182,7 @@ public class TaskPublisher {
     private synchronized void resetConnection() {
         Connection c = connection;
         connection = null;
+        blockedReason = null;
         PooledSession s;
         while ((s = idle.pollFirst()) != null) {
             PooledSession stale = s;

@@ -16,7 +16,8 @@ import java.lang.annotation.Target;
  * {@link TaskContext}. A definition Levee cannot run (unknown queue, two handlers for one queue, an unsupported
  * parameter, concurrency or prefetch below 1) fails deployment with a message naming the method.
  *
- * <p>{@link #concurrency()} and {@link #prefetch()} are defaults: {@code levee.queues.<queue>.concurrency} and
+ * <p>The queue name may take it from configuration: {@code @TaskHandler("${orders.queue:orders}")}.
+ * {@link #concurrency()} and {@link #prefetch()} are defaults: {@code levee.queues.<queue>.concurrency} and
  * {@code levee.queues.<queue>.prefetch} override them. See docs/handlers.md.
  *
  * <pre>{@code

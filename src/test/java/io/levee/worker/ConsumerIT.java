@@ -14,11 +14,13 @@ import io.helidon.microprofile.testing.junit5.HelidonTest;
 import io.levee.testing.TaskFeed;
 import io.levee.testing.TestBroker;
 import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.faulttolerance.Retry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.everyItem;
 import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.is;
@@ -33,11 +35,13 @@ import static org.hamcrest.Matchers.startsWith;
 @AddBean(ConsumerIT.Flaky.class)
 @AddBean(ConsumerIT.Failing.class)
 @AddBean(ConsumerIT.Typed.class)
+@AddBean(ConsumerIT.Retrying.class)
 @AddConfig(key = "levee.queues.it-consumer-once.concurrency", value = "8")
 @AddConfig(key = "levee.queues.it-consumer-once.prefetch", value = "20")
 @AddConfig(key = "levee.queues.it-consumer-flaky.retry-delays", value = "200ms,400ms")
 @AddConfig(key = "levee.queues.it-consumer-failing.retry-delays", value = "200ms,400ms")
 @AddConfig(key = "levee.queues.it-consumer-typed.retry-delays", value = "200ms,400ms")
+@AddConfig(key = "levee.queues.it-consumer-ft.max-length", value = "1000")
 class ConsumerIT {
 
     static final Duration DEADLINE = Duration.ofSeconds(60);
@@ -53,7 +57,7 @@ class ConsumerIT {
         for (String id : ids) {
             assertThat("task " + id + " handled once", Counting.seen.get(id).get(), is(1));
         }
-        assertThat("configured concurrency 8 overrides the annotation's 2", Counting.threads.size(), is(8));
+        assertThat("configured concurrency 8 overrides the annotation's 2", consumers("it-consumer-once"), is(8));
     }
 
     @Test
@@ -110,6 +114,23 @@ class ConsumerIT {
         assertThat(dead.getFirst().body(), is("not json"));
     }
 
+    @Test
+    void faultToleranceAnnotationsOnTheHandlerApplyBecauseItIsCalledThroughItsProxy() {
+        String id = TaskFeed.publish("it-consumer-ft", List.of("{}")).getFirst();
+
+        await("succeeded within MP FT's retries").atMost(DEADLINE).until(() -> Retrying.succeeded.contains(id));
+        assertThat("three invocations by @Retry", Retrying.calls.get(id).get(), is(3));
+        assertThat("all on Levee's first attempt", Retrying.attempts, everyItem(is(1)));
+    }
+
+    private static int consumers(String queue) {
+        try (var c = TestBroker.connect(); var ch = c.createChannel()) {
+            return ch.queueDeclarePassive(queue).getConsumerCount();
+        } catch (java.io.IOException | java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private static List<TaskFeed.Received> dlqFor(String queue, String id) {
         return TaskFeed.take(queue + ".dlq").stream().filter(r -> id.equals(r.header("levee-task-id"))).toList();
     }
@@ -122,11 +143,9 @@ class ConsumerIT {
     @ApplicationScoped
     public static class Counting {
         static final Map<String, AtomicInteger> seen = new ConcurrentHashMap<>();
-        static final Set<String> threads = ConcurrentHashMap.newKeySet();
 
         @TaskHandler(queue = "it-consumer-once", concurrency = "2", prefetch = 5)
         public void handle(byte[] payload, TaskContext task) {
-            threads.add(Thread.currentThread().getName());
             seen.computeIfAbsent(task.taskId(), k -> new AtomicInteger()).incrementAndGet();
         }
     }
@@ -158,6 +177,24 @@ class ConsumerIT {
         public void handle(String payload, TaskContext task) {
             attempts.computeIfAbsent(task.taskId(), k -> new AtomicInteger()).incrementAndGet();
             throw new IllegalStateException("downstream says no");
+        }
+    }
+
+    /** Fails twice per task; MicroProfile FT's {@code @Retry} absorbs that within one Levee attempt. */
+    @ApplicationScoped
+    public static class Retrying {
+        static final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
+        static final List<Integer> attempts = new CopyOnWriteArrayList<>();
+        static final Set<String> succeeded = ConcurrentHashMap.newKeySet();
+
+        @Retry(maxRetries = 2, delay = 0)
+        @TaskHandler("it-consumer-ft")
+        public void handle(TaskContext task) {
+            attempts.add(task.attempt());
+            if (calls.computeIfAbsent(task.taskId(), k -> new AtomicInteger()).incrementAndGet() < 3) {
+                throw new IllegalStateException("flaky downstream");
+            }
+            succeeded.add(task.taskId());
         }
     }
 

@@ -59,6 +59,20 @@ class HandlerDefinitionErrorsTest {
                 + "#handle has prefetch = 0; allowed: a whole number from 1 to 10000"));
     }
 
+    @Test
+    void aQueuePlaceholderWithoutValueOrDefaultFailsDeployment() {
+        String failure = deploy(UnresolvedQueue.class);
+        assertThat(failure, containsString("@TaskHandler on " + UnresolvedQueue.class.getName()
+                + "#handle names the queue '${orders.queue}', but orders.queue is not configured and has no default"));
+    }
+
+    @ApplicationScoped
+    public static class UnresolvedQueue {
+        @TaskHandler("${orders.queue}")
+        public void handle(String payload) {
+        }
+    }
+
     @ApplicationScoped
     public static class UnknownQueue {
         @TaskHandler("nowhere")

@@ -51,7 +51,7 @@ class RecoveryIT {
 
         String listing = output("list_connections", "pid", "client_properties");
         String pid = listing.lines().filter(l -> l.contains("levee-consumers-it-recovery"))
-                .map(l -> l.split("\t")[0]).findFirst().orElseThrow();
+                .map(l -> l.split("\t", -1)[0]).findFirst().orElseThrow();
         assertThat(rabbitmqctl("close_connection", pid, "closed by RecoveryIT"), is(0));
 
         await("readiness down while reconnecting").atMost(DEADLINE).pollInterval(Duration.ofMillis(5))

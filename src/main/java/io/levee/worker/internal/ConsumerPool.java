@@ -1,32 +1,29 @@
 package io.levee.worker.internal;
 
+import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
-import com.rabbitmq.jms.admin.RMQConnectionFactory;
-import com.rabbitmq.jms.admin.RMQDestination;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
 import io.levee.config.WorkerSettings;
 import io.levee.messaging.Broker;
 import io.levee.messaging.RedirectPublisher;
-import io.levee.messaging.Topology;
-import jakarta.jms.Connection;
-import jakarta.jms.JMSException;
-import jakarta.jms.MessageConsumer;
-import jakarta.jms.Session;
 
 /**
- * The consumers of one queue: one Jakarta Messaging connection with {@code concurrency} sessions, each running a
- * {@link SessionConsumer} with a bounded prefetch.
+ * The consumers of one queue: one broker connection with {@code concurrency} channels ("sessions"), each running a
+ * {@link SessionConsumer} with a bounded prefetch ({@code basic.qos}). amqp-client rather than JMS listeners: see
+ * docs/handlers.md, "Why amqp-client for consuming".
  *
  * <p>Keeps "the consumers could not be set up" apart from task outcomes: a connection that cannot be opened, a
  * connection that dies, or a session that can no longer acknowledge correctly makes the whole pool reconnect with
@@ -46,7 +43,7 @@ final class ConsumerPool {
     private final Clock clock;
     private final Backoff reconnectBackoff = new Backoff(Duration.ofMillis(250), Duration.ofSeconds(30));
     private final ScheduledExecutorService ticker;
-    private final ExecutorService dispatch = Executors.newVirtualThreadPerTaskExecutor();
+    private final ExecutorService dispatch;
 
     private Connection connection;
     private volatile List<SessionConsumer> consumers = List.of();
@@ -62,13 +59,16 @@ final class ConsumerPool {
         this.redirect = redirect;
         this.settings = settings;
         this.clock = clock;
+        this.dispatch = Executors.newFixedThreadPool(endpoint.concurrency(), Thread.ofPlatform().daemon()
+                .name("levee-dispatch-" + endpoint.queue().name() + "-", 0).factory());
         this.ticker = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon()
                 .name("levee-ack-" + endpoint.queue().name()).factory());
     }
 
     /** Connects in the background, retrying with capped exponential backoff until it succeeds or is stopped. */
     void start() {
-        ticker.scheduleWithFixedDelay(this::flushAll, ACK_TICK.toMillis(), ACK_TICK.toMillis(),
+        // Ends with the ticker's shutdown on stop; flushAll handles its own errors, so the future holds nothing.
+        java.util.concurrent.Future<?> unused = ticker.scheduleWithFixedDelay(this::flushAll, ACK_TICK.toMillis(), ACK_TICK.toMillis(),
                 TimeUnit.MILLISECONDS);
         Thread.ofVirtual().name("levee-connect-" + endpoint.queue().name()).start(this::connectLoop);
     }
@@ -88,7 +88,7 @@ final class ConsumerPool {
                 connect();
                 reconnectBackoff.reset();
                 return;
-            } catch (JMSException | RuntimeException e) {
+            } catch (IOException | TimeoutException | RuntimeException e) {
                 Duration delay = reconnectBackoff.next();
                 LOG.warning("cannot start consumers for queue '" + queue() + "' (" + e + "); retrying in "
                         + delay.toMillis() + " ms");
@@ -101,41 +101,41 @@ final class ConsumerPool {
         }
     }
 
-    private synchronized void connect() throws JMSException {
+    private synchronized void connect() throws IOException, TimeoutException {
         if (stopping) {
             return;
         }
         int gen = ++generation;
-        RMQConnectionFactory factory = broker.jmsFactory(endpoint.prefetch(), endpoint.onMessageTimeout());
-        // amqp-client dispatches each channel's deliveries on a pool of 2 × CPUs threads, and the JMS client blocks
-        // that thread while the listener runs: on a small machine only two or four sessions of a connection would
-        // ever run at once. One virtual thread per channel dispatch lifts that bound to the configured concurrency.
-        factory.setAmqpConnectionFactoryPostProcessor(cf -> {
-            cf.setSharedExecutor(dispatch);
-            // Named, so that an operator (or a test) can find this pool's connection in the broker.
-            Map<String, Object> properties = new HashMap<>(cf.getClientProperties());
-            properties.put("connection_name", "levee-consumers-" + queue());
-            cf.setClientProperties(properties);
-        });
-        Connection c = factory.createConnection();
+        ConnectionFactory factory = new ConnectionFactory();
         try {
-            c.setExceptionListener(e -> failed(gen, e));
-            RMQDestination destination = new RMQDestination(queue(), Topology.TASKS, queue(), queue());
+            factory.setUri(broker.config().amqpUri());
+        } catch (Exception e) {
+            throw new IOException("invalid broker URI " + broker.redacted(), e);
+        }
+        factory.setConnectionTimeout(5_000);
+        // Recovery is ours (the whole pool, with backoff and readiness), not amqp-client's.
+        factory.setAutomaticRecoveryEnabled(false);
+        // amqp-client dispatches each channel's deliveries on a pool of 2 × CPUs threads and the handler runs on
+        // it: on a small machine only two or four sessions would ever run at once. A thread per session lifts that
+        // bound to the configured concurrency.
+        factory.setSharedExecutor(dispatch);
+        // Named, so that an operator (or a test) can find this pool's connection in the broker.
+        Connection c = factory.newConnection("levee-consumers-" + queue());
+        try {
             int ackEvery = Math.max(1, Math.min(settings.ackBatch(), endpoint.prefetch() / 2));
             List<SessionConsumer> created = new ArrayList<>();
             for (int i = 0; i < endpoint.concurrency(); i++) {
-                Session session = c.createSession(Session.CLIENT_ACKNOWLEDGE);
-                MessageConsumer consumer = session.createConsumer(destination);
-                SessionConsumer listener = new SessionConsumer(endpoint, invoker, redirect, clock, ackEvery,
+                Channel channel = c.createChannel();
+                channel.basicQos(endpoint.prefetch());
+                SessionConsumer consumer = new SessionConsumer(channel, endpoint, invoker, redirect, clock, ackEvery,
                         () -> failed(gen, null));
-                consumer.setMessageListener(listener);
-                created.add(listener);
+                channel.basicConsume(queue(), false, consumer);
+                created.add(consumer);
             }
-            c.start();
             connection = c;
             consumers = List.copyOf(created);
             up = true;
-        } catch (JMSException | RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             closeInBackground(c);
             throw e;
         }
@@ -194,6 +194,8 @@ final class ConsumerPool {
             draining.forEach(SessionConsumer::stop);
             up = false;
         }
+        // Ask the broker to stop delivering; what is already buffered here is skipped and returned on close.
+        draining.forEach(SessionConsumer::cancel);
         long deadline = System.nanoTime() + timeout.toNanos();
         while (draining.stream().anyMatch(SessionConsumer::inFlight) && System.nanoTime() < deadline) {
             try {
@@ -220,8 +222,8 @@ final class ConsumerPool {
     }
 
     /**
-     * Closes a connection without blocking the caller: the JMS client waits for running listeners while closing, and
-     * the caller may be one of them.
+     * Closes a connection without blocking the caller, which may be one of its consumers (a consumer's thread
+     * cannot wait for its own connection to close).
      */
     private Thread closeInBackground(Connection c) {
         return Thread.ofVirtual().name("levee-close-" + queue()).start(() -> {
@@ -229,8 +231,8 @@ final class ConsumerPool {
                 return;
             }
             try {
-                c.close();
-            } catch (JMSException | RuntimeException e) {
+                c.close((int) CLOSE_WAIT.toMillis());
+            } catch (IOException | RuntimeException e) {
                 LOG.log(Level.FINE, "closing consumers of '" + queue() + "'", e);
             }
         });

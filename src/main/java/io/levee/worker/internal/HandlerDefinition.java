@@ -6,11 +6,14 @@ import java.lang.reflect.Type;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalInt;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import io.levee.worker.TaskContext;
 import io.levee.worker.TaskHandler;
 import jakarta.enterprise.inject.spi.Bean;
 import jakarta.enterprise.inject.spi.DefinitionException;
+import org.eclipse.microprofile.config.Config;
 
 /**
  * One handler as written: which queue, which bean and method, what each parameter receives, and the concurrency and
@@ -38,6 +41,8 @@ record HandlerDefinition(String queue, Bean<?> bean, Method method, List<Paramet
     record Parameter(ParameterKind kind, Type type) {
     }
 
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([^:}]+)(?::([^}]*))?}");
+
     HandlerDefinition {
         parameters = List.copyOf(parameters);
     }
@@ -56,7 +61,7 @@ record HandlerDefinition(String queue, Bean<?> bean, Method method, List<Paramet
      *
      * @throws DefinitionException naming the method, when Levee cannot call it
      */
-    static HandlerDefinition of(Bean<?> bean, Method method, TaskHandler annotation) {
+    static HandlerDefinition of(Bean<?> bean, Method method, TaskHandler annotation, Config config) {
         String where = source(method);
         String value = annotation.value().trim();
         String queue = annotation.queue().trim();
@@ -64,7 +69,7 @@ record HandlerDefinition(String queue, Bean<?> bean, Method method, List<Paramet
             throw new DefinitionException("@TaskHandler on " + where + " names the queue twice ('" + value + "' and '"
                     + queue + "'); use value or queue, not both");
         }
-        String name = value.isEmpty() ? queue : value;
+        String name = resolve(where, value.isEmpty() ? queue : value, config);
         if (name.isEmpty()) {
             throw new DefinitionException("@TaskHandler on " + where + " names no queue");
         }
@@ -87,6 +92,22 @@ record HandlerDefinition(String queue, Bean<?> bean, Method method, List<Paramet
         }
         return new HandlerDefinition(name, bean, method, parameters, concurrency(where, annotation.concurrency()),
                 prefetch(where, annotation.prefetch()));
+    }
+
+    /** Resolves {@code ${key}} and {@code ${key:default}} in a queue name from configuration. */
+    private static String resolve(String where, String name, Config config) {
+        Matcher m = PLACEHOLDER.matcher(name);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            String value = config.getOptionalValue(m.group(1), String.class).orElse(m.group(2));
+            if (value == null) {
+                throw new DefinitionException("@TaskHandler on " + where + " names the queue '" + name
+                        + "', but " + m.group(1) + " is not configured and has no default");
+            }
+            m.appendReplacement(out, Matcher.quoteReplacement(value.trim()));
+        }
+        m.appendTail(out);
+        return out.toString();
     }
 
     private static ParameterKind kind(String where, Class<?> type) {

@@ -12,12 +12,10 @@ import io.levee.config.QueueSettings;
  * @param queue            the queue's configuration (retry delays, dead-letter queue)
  * @param concurrency      consumer sessions
  * @param prefetch         unacknowledged tasks per session
- * @param timeout          the handler's MicroProfile {@code @Timeout}, if it has one
- * @param onMessageTimeout how long the JMS client lets one listener call run before it closes the channel: longer
- *                         than anything the handler, its rate-limit wait and the outcome's publish can take
+ * @param timeout          the handler's MicroProfile {@code @Timeout}, if it has one (the task's deadline)
  */
 record HandlerEndpoint(HandlerDefinition definition, QueueSettings queue, int concurrency, int prefetch,
-                       Optional<Duration> timeout, Duration onMessageTimeout) {
+                       Optional<Duration> timeout) {
 
     /** Attempts a task gets: the first plus one per retry delay. */
     int maxAttempts() {

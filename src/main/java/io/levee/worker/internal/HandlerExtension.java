@@ -5,12 +5,10 @@ import java.util.List;
 
 import io.levee.LeveeException;
 import io.levee.config.LeveeConfig;
-import io.levee.limits.RateLimitExtension;
 import io.levee.worker.TaskHandler;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.spi.AfterDeploymentValidation;
 import jakarta.enterprise.inject.spi.AnnotatedMethod;
-import jakarta.enterprise.inject.spi.BeanManager;
 import jakarta.enterprise.inject.spi.DefinitionException;
 import jakarta.enterprise.inject.spi.Extension;
 import jakarta.enterprise.inject.spi.ProcessManagedBean;
@@ -34,14 +32,15 @@ public class HandlerExtension implements Extension {
                 continue;
             }
             try {
-                handlers.add(HandlerDefinition.of(event.getBean(), m.getJavaMember(), annotation));
+                handlers.add(HandlerDefinition.of(event.getBean(), m.getJavaMember(), annotation,
+                        ConfigProvider.getConfig()));
             } catch (DefinitionException e) {
                 event.addDefinitionError(e);
             }
         }
     }
 
-    void validate(@Observes AfterDeploymentValidation event, BeanManager beans) {
+    void validate(@Observes AfterDeploymentValidation event) {
         Config config = ConfigProvider.getConfig();
         LeveeConfig leveeConfig;
         try {
@@ -50,9 +49,7 @@ public class HandlerExtension implements Extension {
             event.addDeploymentProblem(e);
             return;
         }
-        RateLimitExtension rateLimits = beans.getExtension(RateLimitExtension.class);
-        registry = HandlerRegistry.build(handlers, leveeConfig, config, rateLimits::settings,
-                event::addDeploymentProblem);
+        registry = HandlerRegistry.build(handlers, leveeConfig, config, event::addDeploymentProblem);
     }
 
     /** The handlers bound to their queues, valid once deployment succeeded. */

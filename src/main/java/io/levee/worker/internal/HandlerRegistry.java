@@ -13,7 +13,6 @@ import java.util.function.Consumer;
 
 import io.levee.config.LeveeConfig;
 import io.levee.config.QueueSettings;
-import io.levee.limits.RateLimitSettings;
 import jakarta.enterprise.inject.spi.DeploymentException;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.faulttolerance.Timeout;
@@ -23,9 +22,6 @@ import org.eclipse.microprofile.faulttolerance.Timeout;
  * cannot run: a queue that is not configured, two handlers for one queue.
  */
 final class HandlerRegistry {
-
-    /** Room for the outcome's confirmed publish and the reject backoff on top of the handler's own time. */
-    private static final Duration LISTENER_MARGIN = Duration.ofSeconds(30);
 
     private final List<HandlerEndpoint> endpoints;
 
@@ -45,11 +41,9 @@ final class HandlerRegistry {
     /**
      * Binds each handler to its queue.
      *
-     * @param rateLimits the validated rate limit of a method, if it has one
-     * @param problems   receives one exception per definition that cannot run
+     * @param problems receives one exception per definition that cannot run
      */
     static HandlerRegistry build(List<HandlerDefinition> handlers, LeveeConfig leveeConfig, Config config,
-                                 java.util.function.Function<Method, Optional<RateLimitSettings>> rateLimits,
                                  Consumer<DeploymentException> problems) {
         Map<String, HandlerDefinition> byQueue = new HashMap<>();
         List<HandlerEndpoint> endpoints = new ArrayList<>();
@@ -80,10 +74,7 @@ final class HandlerRegistry {
                 problems.accept(new DeploymentException(e.getMessage(), e));
                 continue;
             }
-            Duration wait = rateLimits.apply(h.method()).map(RateLimitSettings::maxWait).orElse(Duration.ZERO);
-            Duration listener = timeout.map(t -> t.plus(wait).plus(LISTENER_MARGIN))
-                    .orElse(Duration.ofMillis(Integer.MAX_VALUE));
-            endpoints.add(new HandlerEndpoint(h, q, concurrency, prefetch, timeout, listener));
+            endpoints.add(new HandlerEndpoint(h, q, concurrency, prefetch, timeout));
         }
         return new HandlerRegistry(endpoints);
     }

@@ -1,36 +1,38 @@
 package io.levee.worker.internal;
 
-import java.nio.charset.StandardCharsets;
+import java.io.IOException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.DefaultConsumer;
+import com.rabbitmq.client.Envelope;
+import com.rabbitmq.client.ShutdownSignalException;
 import io.levee.messaging.BrokerUnavailableException;
 import io.levee.messaging.MalformedTaskException;
 import io.levee.messaging.RedirectPublisher;
 import io.levee.messaging.TaskEnvelope;
 import io.levee.messaging.Topology;
 import io.levee.messaging.WireHeaders;
-import jakarta.jms.BytesMessage;
-import jakarta.jms.JMSException;
-import jakarta.jms.Message;
-import jakarta.jms.MessageListener;
-import jakarta.jms.TextMessage;
 
 /**
- * The listener of one consumer session: it handles one task at a time, turns whatever the handler did into a
+ * The consumer of one channel ("session"): it handles one delivery at a time, turns whatever the handler did into a
  * {@link TaskOutcome}, and acknowledges.
  *
- * <p>The session is in {@code CLIENT_ACKNOWLEDGE} mode and acknowledges every {@code ackEvery} finished tasks and
- * whenever the pool's idle tick finds finished tasks unacknowledged. Acknowledging a message there acknowledges
- * every earlier delivery of the session; that is correct because a session handles its deliveries one at a time
- * and in order, so every earlier delivery's outcome is final (its retry or dead-letter copy confirmed) by then. A
- * crash redelivers at most the unacknowledged window (≤ prefetch). See docs/handlers.md for the measurement.
+ * <p>Acknowledgements are batched: every {@code ackEvery} finished tasks, and whenever the pool's idle tick finds
+ * finished tasks unacknowledged, one {@code basic.ack(multiple=true)} covers every earlier delivery of the channel
+ * (the JMS {@code CLIENT_ACKNOWLEDGE} semantics). That is correct because a channel's deliveries are handled one at
+ * a time and in order, so every earlier delivery's outcome is final (its retry or dead-letter copy confirmed) by
+ * then. A crash redelivers at most the unacknowledged window (≤ prefetch). See docs/handlers.md for why this is
+ * amqp-client and not a JMS listener, and docs/benchmarks.md for the measurements.
  */
-final class SessionConsumer implements MessageListener {
+final class SessionConsumer extends DefaultConsumer {
 
     private static final Logger LOG = Logger.getLogger(SessionConsumer.class.getName());
     private static final int MAX_ERROR_MESSAGE = 1_000;
@@ -41,19 +43,20 @@ final class SessionConsumer implements MessageListener {
     private final Clock clock;
     private final int ackEvery;
     private final Runnable sessionFailed;
-    private final Backoff returnBackoff = new Backoff(java.time.Duration.ofMillis(20), java.time.Duration.ofSeconds(1));
+    private final Backoff returnBackoff = new Backoff(Duration.ofMillis(20), Duration.ofSeconds(1));
 
     private volatile boolean inFlight;
     private volatile boolean stopped;
-    private Message lastFinished;
+    private long lastFinished;
     private int unacknowledged;
 
     /**
      * @param ackEvery      finished tasks after which the session acknowledges
      * @param sessionFailed called when this session can no longer acknowledge correctly and must be replaced
      */
-    SessionConsumer(HandlerEndpoint endpoint, HandlerInvoker invoker, RedirectPublisher redirect, Clock clock,
-                    int ackEvery, Runnable sessionFailed) {
+    SessionConsumer(Channel channel, HandlerEndpoint endpoint, HandlerInvoker invoker, RedirectPublisher redirect,
+                    Clock clock, int ackEvery, Runnable sessionFailed) {
+        super(channel);
         this.endpoint = endpoint;
         this.invoker = invoker;
         this.redirect = redirect;
@@ -63,12 +66,12 @@ final class SessionConsumer implements MessageListener {
     }
 
     @Override
-    public void onMessage(Message message) {
+    public void handleDelivery(String consumerTag, Envelope delivery, AMQP.BasicProperties properties, byte[] body) {
         inFlight = true;
         try {
-            // Once stopped, deliveries stay unacknowledged and go back to the queue when the session closes.
+            // Once stopped, deliveries stay unacknowledged and go back to the queue when the channel closes.
             if (!stopped) {
-                handle(message);
+                handle(delivery.getDeliveryTag(), properties, body);
             }
         } catch (BrokerUnavailableException e) {
             // The outcome's copy was not confirmed: this message must not be acknowledged, and a later group
@@ -82,14 +85,30 @@ final class SessionConsumer implements MessageListener {
         }
     }
 
-    private void handle(Message message) {
+    /** The broker cancelled this consumer (queue deleted): the pool must set up its consumers again. */
+    @Override
+    public void handleCancel(String consumerTag) {
+        LOG.warning("the broker cancelled a consumer of '" + endpoint.queue().name() + "'");
+        replaceSession();
+    }
+
+    @Override
+    public void handleShutdownSignal(String consumerTag, ShutdownSignalException signal) {
+        if (!signal.isInitiatedByApplication()) {
+            replaceSession();
+        }
+    }
+
+    private void handle(long tag, AMQP.BasicProperties properties, byte[] body) {
+        Map<String, Object> received = properties.getHeaders() == null ? Map.of() : properties.getHeaders();
         Map<String, String> headers = new HashMap<>();
+        received.forEach((k, v) -> headers.put(k, String.valueOf(v)));
         TaskEnvelope envelope;
         try {
-            envelope = decode(message, headers);
+            envelope = decode(properties, headers, body);
         } catch (MalformedTaskException e) {
-            deadLetter(fallbackEnvelope(message, headers), headers, e);
-            finished(message);
+            deadLetter(fallbackEnvelope(properties, headers, body), received, e);
+            finished(tag);
             return;
         }
         DeliveredTask task = new DeliveredTask(envelope, headers,
@@ -111,70 +130,41 @@ final class SessionConsumer implements MessageListener {
                         endpoint.queue().retryDelays().get(envelope.attempt() - 1));
                 LOG.log(Level.INFO, "task " + envelope.id() + " of '" + envelope.queue() + "' failed on attempt "
                         + envelope.attempt() + "; retrying through " + retryQueue + ": " + failure);
-                redirect.retry(retryQueue, next, wireHeaders(next, headers));
+                redirect.retry(retryQueue, next, wireHeaders(next, received));
             }
             case DEAD_LETTER -> {
                 LOG.log(Level.WARNING, "task " + envelope.id() + " of '" + envelope.queue() + "' dead-lettered after"
                         + " attempt " + envelope.attempt(), failure);
-                deadLetter(envelope, headers, failure);
+                deadLetter(envelope, received, failure);
             }
-            case RETURN -> redirect.requeue(envelope, wireHeaders(envelope, headers));
+            case RETURN -> redirect.requeue(envelope, wireHeaders(envelope, received));
         }
-        finished(message);
+        finished(tag);
         if (outcome == TaskOutcome.RETURN) {
             // Not the task's fault (bulkhead full, circuit open, rate limit): back off instead of spinning.
             pause(returnBackoff.next());
         }
     }
 
-    private TaskEnvelope decode(Message message, Map<String, String> headers) {
+    private TaskEnvelope decode(AMQP.BasicProperties properties, Map<String, String> headers, byte[] body) {
         try {
-            for (var names = message.getPropertyNames(); names.hasMoreElements(); ) {
-                String name = (String) names.nextElement();
-                headers.put(name, String.valueOf(message.getObjectProperty(name)));
-            }
-            return TaskEnvelope.fromWire(headers, message.getJMSMessageID(), endpoint.queue().name(), body(message));
-        } catch (JMSException | RuntimeException e) {
-            if (e instanceof MalformedTaskException m) {
-                throw m;
-            }
-            throw new MalformedTaskException("unreadable message: " + e);
+            return TaskEnvelope.fromWire(headers, properties.getMessageId(), endpoint.queue().name(), body);
+        } catch (IllegalArgumentException e) {
+            throw new MalformedTaskException("unreadable task: " + e.getMessage());
         }
     }
 
-    private static byte[] body(Message message) throws JMSException {
-        if (message instanceof BytesMessage bytes) {
-            byte[] body = new byte[(int) bytes.getBodyLength()];
-            bytes.readBytes(body);
-            return body;
-        }
-        if (message instanceof TextMessage text && text.getText() != null) {
-            return text.getText().getBytes(StandardCharsets.UTF_8);
-        }
-        throw new MalformedTaskException("a " + message.getClass().getSimpleName() + " is not a task (expected the"
-                + " raw JSON bytes of an AMQP message)");
-    }
-
-    private TaskEnvelope fallbackEnvelope(Message message, Map<String, String> headers) {
-        byte[] body;
-        try {
-            body = body(message);
-        } catch (JMSException | RuntimeException e) {
-            body = new byte[0];
-        }
+    private TaskEnvelope fallbackEnvelope(AMQP.BasicProperties properties, Map<String, String> headers,
+                                          byte[] body) {
         String id = headers.get(WireHeaders.TASK_ID);
         if (id == null) {
-            try {
-                id = message.getJMSMessageID();
-            } catch (JMSException e) {
-                id = null;
-            }
+            id = properties.getMessageId();
         }
         return new TaskEnvelope(id == null || id.isBlank() ? "unidentified-" + UUID.randomUUID() : id,
                 endpoint.queue().name(), 0, 1, null, null, null, body);
     }
 
-    private void deadLetter(TaskEnvelope envelope, Map<String, String> received, Throwable failure) {
+    private void deadLetter(TaskEnvelope envelope, Map<String, Object> received, Throwable failure) {
         Map<String, Object> headers = wireHeaders(envelope, received);
         headers.put(WireHeaders.ERROR_CLASS, failure.getClass().getName());
         String text = String.valueOf(failure.getMessage());
@@ -185,11 +175,11 @@ final class SessionConsumer implements MessageListener {
     }
 
     /** The received headers that travel with a copy, overlaid with the envelope's own (typed) headers. */
-    private static Map<String, Object> wireHeaders(TaskEnvelope envelope, Map<String, String> received) {
+    private static Map<String, Object> wireHeaders(TaskEnvelope envelope, Map<String, Object> received) {
         Map<String, Object> headers = new HashMap<>();
         received.forEach((name, value) -> {
-            // JMS-only properties and the broker's own dead-letter and delivery bookkeeping do not travel.
-            if (!name.startsWith("JMS") && !name.equals("x-death") && !name.startsWith("x-first-death")
+            // The broker's own dead-letter and delivery bookkeeping does not travel, nor does an earlier error.
+            if (!name.equals("x-death") && !name.startsWith("x-first-death")
                     && !name.startsWith("x-last-death") && !name.equals("x-delivery-count")
                     && !name.startsWith("levee-error-") && !name.equals(WireHeaders.FAILED_AT)) {
                 headers.put(name, value);
@@ -199,15 +189,15 @@ final class SessionConsumer implements MessageListener {
         return headers;
     }
 
-    private void finished(Message message) {
+    private void finished(long tag) {
         boolean acknowledged;
         synchronized (this) {
-            lastFinished = message;
+            lastFinished = tag;
             unacknowledged++;
             acknowledged = unacknowledged < ackEvery || acknowledge();
         }
         if (!acknowledged) {
-            failedToAcknowledge();
+            replaceSession();
         }
     }
 
@@ -218,25 +208,25 @@ final class SessionConsumer implements MessageListener {
             acknowledged = unacknowledged == 0 || acknowledge();
         }
         if (!acknowledged) {
-            failedToAcknowledge();
+            replaceSession();
         }
     }
 
     /** Whether the acknowledgement went out; called holding this consumer's lock. */
     private boolean acknowledge() {
         try {
-            lastFinished.acknowledge();
+            getChannel().basicAck(lastFinished, true);
             unacknowledged = 0;
             return true;
-        } catch (JMSException | RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             LOG.log(Level.WARNING, "cannot acknowledge tasks of '" + endpoint.queue().name()
                     + "'; the broker will redeliver them", e);
             return false;
         }
     }
 
-    /** Outside this consumer's lock: the pool takes its own lock to replace the session. */
-    private void failedToAcknowledge() {
+    /** Stops this consumer and has the pool replace it; outside this consumer's lock, as the pool takes its own. */
+    private void replaceSession() {
         stopped = true;
         sessionFailed.run();
     }
@@ -246,12 +236,21 @@ final class SessionConsumer implements MessageListener {
         stopped = true;
     }
 
+    /** Asks the broker to stop delivering to this consumer. */
+    void cancel() {
+        try {
+            getChannel().basicCancel(getConsumerTag());
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.FINE, "cancelling a consumer of '" + endpoint.queue().name() + "'", e);
+        }
+    }
+
     /** Whether a delivery is being handled right now. */
     boolean inFlight() {
         return inFlight;
     }
 
-    private static void pause(java.time.Duration delay) {
+    private static void pause(Duration delay) {
         try {
             Thread.sleep(delay);
         } catch (InterruptedException e) {

@@ -55,7 +55,7 @@ public class WorkerLifecycle {
 
     /** Whether every handler's consumers are running (true on a replica that does not consume). */
     public boolean isUp() {
-        return !config.role().consumes() || started && pools.stream().allMatch(ConsumerPool::isUp);
+        return !config.role().consumes() || (started && pools.stream().allMatch(ConsumerPool::isUp));
     }
 
     /** Drains every pool: no new tasks, in-flight ones finish within {@code levee.worker.drain-timeout}. */

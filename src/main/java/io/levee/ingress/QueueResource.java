@@ -1,0 +1,98 @@
+package io.levee.ingress;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.levee.config.LeveeConfig;
+import io.levee.config.QueueSettings;
+import io.levee.messaging.Broker;
+import io.levee.messaging.BrokerUnavailableException;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+/** {@code GET /v1/queues[/{queue}[/schema]]}: what each queue holds and how fast it fills and drains. */
+@ApplicationScoped
+@Path("/v1/queues")
+public class QueueResource {
+
+    private final LeveeConfig config;
+    private final Broker broker;
+    private final QueueRates rates;
+    private final QueueSchemas schemas;
+
+    @Inject
+    QueueResource(LeveeConfig config, Broker broker, QueueRates rates, QueueSchemas schemas) {
+        this.config = config;
+        this.broker = broker;
+        this.rates = rates;
+        this.schemas = schemas;
+    }
+
+    /** Every configured queue. */
+    @GET
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response list() {
+        List<Map<String, Object>> queues = new ArrayList<>();
+        for (QueueSettings q : config.queues().values()) {
+            queues.add(status(q));
+        }
+        return Response.ok(TaskIntake.writeJson(Map.of("queues", queues)), MediaType.APPLICATION_JSON).build();
+    }
+
+    /** One queue. */
+    @GET
+    @Path("/{queue}")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response get(@PathParam("queue") String queue) {
+        QueueNames.requireConfigured(config, queue);
+        return Response.ok(TaskIntake.writeJson(status(config.queues().get(queue))), MediaType.APPLICATION_JSON)
+                .build();
+    }
+
+    /** The JSON Schema of a queue's task bodies. */
+    @GET
+    @Path("/{queue}/schema")
+    @Produces("application/schema+json")
+    public Response schema(@PathParam("queue") String queue) {
+        QueueNames.requireConfigured(config, queue);
+        return schemas.document(queue)
+                .map(doc -> Response.ok(TaskIntake.writeJson(doc), "application/schema+json").build())
+                .orElseThrow(() -> new ProblemException(ProblemType.NO_SCHEMA, "queue '" + queue
+                        + "' takes any JSON value"));
+    }
+
+    private Map<String, Object> status(QueueSettings q) {
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("name", q.name());
+        s.put("maxLength", q.maxLength());
+        try {
+            s.put("depth", broker.depth(q.name()));
+            s.put("consumers", broker.consumers(q.name()));
+            s.put("deadLetterDepth", broker.depth(q.deadLetterQueue()));
+        } catch (BrokerUnavailableException e) {
+            throw new ProblemException(ProblemType.BROKER_UNAVAILABLE, "the broker did not answer: " + e.getMessage(),
+                    Admission.RETRY_AFTER_UNAVAILABLE);
+        }
+        s.put("ingestRate", round(rates.ingestRate(q.name())));
+        s.put("drainRate", round(rates.drainRate(q.name())));
+        if (q.ingestMaxRate() > 0) {
+            s.put("ingestMaxRate", (double) q.ingestMaxRate());
+        }
+        if (q.schema().isPresent()) {
+            s.put("schema", "/v1/queues/" + q.name() + "/schema");
+        }
+        return s;
+    }
+
+    private static double round(double rate) {
+        return Math.round(rate * 10) / 10.0;
+    }
+}

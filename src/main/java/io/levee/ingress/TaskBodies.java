@@ -1,0 +1,195 @@
+package io.levee.ingress;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.zip.ZipException;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.ws.rs.core.MediaType;
+
+/**
+ * Reads and checks task bodies: size limits (before and after gzip decoding, so a gzip bomb stops at the limit),
+ * media type, and strict JSON (one value, no duplicate keys, UTF-8). Every refusal is a {@link ProblemException}.
+ */
+final class TaskBodies {
+
+    /** Strict JSON: duplicate keys are an error, so a task never means two things to two consumers. */
+    static final ObjectMapper JSON = new ObjectMapper(JsonFactory.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .build());
+
+    private TaskBodies() {
+    }
+
+    /** Refuses anything but {@code application/json} or {@code application/*+json} in UTF-8. */
+    static void requireJsonMediaType(String contentType) {
+        if (contentType == null) {
+            throw new ProblemException(ProblemType.UNSUPPORTED_MEDIA_TYPE, "Content-Type must be application/json");
+        }
+        MediaType type;
+        try {
+            type = MediaType.valueOf(contentType);
+        } catch (IllegalArgumentException e) {
+            throw new ProblemException(ProblemType.UNSUPPORTED_MEDIA_TYPE, "unparseable Content-Type '" + contentType + "'");
+        }
+        boolean json = "application".equals(type.getType())
+                && ("json".equals(type.getSubtype()) || type.getSubtype().endsWith("+json"));
+        String charset = type.getParameters().get("charset");
+        if (!json || (charset != null && !"utf-8".equalsIgnoreCase(charset))) {
+            throw new ProblemException(ProblemType.UNSUPPORTED_MEDIA_TYPE,
+                    "Content-Type must be application/json in UTF-8, was '" + contentType + "'");
+        }
+    }
+
+    /**
+     * The body's bytes, gzip-decoded when so encoded, refused with 413 beyond {@code limit} bytes at either stage.
+     *
+     * @param contentLength the declared length, or null; a declared length over the limit is refused unread
+     */
+    static byte[] read(InputStream in, String contentEncoding, String contentLength, long limit) {
+        if (contentLength != null && !contentLength.isBlank()) {
+            try {
+                if (Long.parseLong(contentLength.trim()) > limit) {
+                    throw tooLarge(limit);
+                }
+            } catch (NumberFormatException e) {
+                throw new ProblemException(ProblemType.INVALID_REQUEST, "Content-Length is not a number");
+            }
+        }
+        String encoding = contentEncoding == null ? "identity" : contentEncoding.trim().toLowerCase(Locale.ROOT);
+        if (!List.of("identity", "", "gzip", "x-gzip").contains(encoding)) {
+            throw new ProblemException(ProblemType.UNSUPPORTED_MEDIA_TYPE,
+                    "Content-Encoding '" + contentEncoding + "' is not supported; use gzip or none");
+        }
+        // A gzip body arrives already decoding (GzipRequestDecoding): the limit below counts decoded bytes.
+        try {
+            return readLimited(in, limit);
+        } catch (ZipException | EOFException e) {
+            throw new ProblemException(ProblemType.INVALID_CONTENT_ENCODING,
+                    "the body is not valid " + encoding + ": " + e.getMessage());
+        } catch (IOException e) {
+            throw new ProblemException(ProblemType.INVALID_REQUEST, "the body could not be read: " + e.getMessage());
+        }
+    }
+
+    /** Reads at most {@code limit} bytes; one byte more is a 413, so a large or endless body is never held whole. */
+    private static byte[] readLimited(InputStream in, long limit) throws IOException {
+        if (in == null) {
+            return new byte[0];
+        }
+        byte[] data = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1));
+        if (data.length > limit) {
+            throw tooLarge(limit);
+        }
+        return data;
+    }
+
+    private static ProblemException tooLarge(long limit) {
+        return new ProblemException(ProblemType.PAYLOAD_TOO_LARGE, "the body is larger than " + limit + " bytes"
+                + " (after decoding)");
+    }
+
+    /** Parses exactly one strict JSON value. */
+    static JsonNode parse(byte[] body) {
+        if (body.length == 0) {
+            throw new ProblemException(ProblemType.INVALID_JSON, "the body is empty; a task is a JSON value");
+        }
+        try (JsonParser p = JSON.createParser(body)) {
+            JsonNode node = JSON.readTree(p);
+            if (p.nextToken() != null) {
+                throw new ProblemException(ProblemType.INVALID_JSON, "the body holds more than one JSON value");
+            }
+            return node;
+        } catch (IOException e) {
+            throw invalidJson(e);
+        }
+    }
+
+    /** Checks that the body is exactly one strict JSON value without building it: the path for queues without schema. */
+    static void requireJson(byte[] body) {
+        if (body.length == 0) {
+            throw new ProblemException(ProblemType.INVALID_JSON, "the body is empty; a task is a JSON value");
+        }
+        try (JsonParser p = JSON.createParser(body)) {
+            p.nextToken();
+            p.skipChildren();
+            if (p.nextToken() != null) {
+                throw new ProblemException(ProblemType.INVALID_JSON, "the body holds more than one JSON value");
+            }
+        } catch (IOException e) {
+            throw invalidJson(e);
+        }
+    }
+
+    /** One task of a batch: its exact bytes (published as they are, never compared) and its parsed value. */
+    @SuppressWarnings("ArrayRecordComponent")
+    record Item(byte[] body, JsonNode value) {
+    }
+
+    /**
+     * Splits a batch (a JSON array) into its items, each keeping its exact bytes. A malformed item is reported with
+     * its index; more than {@code maxItems} items is refused before the rest is parsed.
+     */
+    static List<Item> parseBatch(byte[] body, int maxItems) {
+        if (body.length == 0) {
+            throw new ProblemException(ProblemType.INVALID_JSON, "the body is empty; a batch is a JSON array of tasks");
+        }
+        List<Item> items = new ArrayList<>();
+        try (JsonParser p = JSON.createParser(body)) {
+            if (p.nextToken() != JsonToken.START_ARRAY) {
+                throw new ProblemException(ProblemType.INVALID_JSON, "a batch is a JSON array of tasks");
+            }
+            while (true) {
+                JsonToken t;
+                try {
+                    t = p.nextToken();
+                } catch (IOException e) {
+                    throw invalidJson(e).forItem(items.size());
+                }
+                if (t == JsonToken.END_ARRAY) {
+                    break;
+                }
+                if (t == null) {
+                    throw new ProblemException(ProblemType.INVALID_JSON, "the array is not closed");
+                }
+                if (items.size() == maxItems) {
+                    throw new ProblemException(ProblemType.BATCH_TOO_LARGE,
+                            "a batch holds at most " + maxItems + " tasks");
+                }
+                int start = (int) p.currentTokenLocation().getByteOffset();
+                JsonNode value;
+                try {
+                    value = JSON.readTree(p);
+                } catch (IOException e) {
+                    throw invalidJson(e).forItem(items.size());
+                }
+                int end = (int) p.currentLocation().getByteOffset();
+                items.add(new Item(Arrays.copyOfRange(body, start, end), value));
+            }
+            if (p.nextToken() != null) {
+                throw new ProblemException(ProblemType.INVALID_JSON, "the body holds more than one JSON value");
+            }
+        } catch (IOException e) {
+            throw invalidJson(e);
+        }
+        if (items.isEmpty()) {
+            throw new ProblemException(ProblemType.INVALID_JSON, "the batch is empty");
+        }
+        return items;
+    }
+
+    private static ProblemException invalidJson(IOException e) {
+        String first = e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst().orElse("");
+        return new ProblemException(ProblemType.INVALID_JSON, "the body is not valid JSON: " + first);
+    }
+}

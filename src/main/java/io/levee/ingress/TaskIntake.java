@@ -1,0 +1,259 @@
+package io.levee.ingress;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.regex.Pattern;
+
+import io.levee.config.LeveeConfig;
+import io.levee.messaging.Broker;
+import io.levee.messaging.BrokerUnavailableException;
+import io.levee.messaging.QueueFullException;
+import io.levee.messaging.TaskEnvelope;
+import io.levee.messaging.TaskPublisher;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+/**
+ * Taking tasks in, for {@code POST /v1/queues/{queue}/tasks[/batch]} ({@link TaskRoutes}): check, stamp, publish
+ * with confirm, answer 202 (see openapi.yaml). Checks run cheapest first and all before anything is published, so
+ * bad input changes nothing. Refusals are thrown as {@link ProblemException}.
+ */
+@ApplicationScoped
+public class TaskIntake {
+
+    private static final Pattern TRACEPARENT = Pattern.compile("00-(?!0{32})[0-9a-f]{32}-(?!0{16})[0-9a-f]{16}-[0-9a-f]{2}");
+    private static final Pattern REQUEST_ID = Pattern.compile("[\\x21-\\x7e]{1,128}");
+    private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[\\x20-\\x7e]{1,255}");
+
+    private final LeveeConfig config;
+    private final Broker broker;
+    private final TaskPublisher publisher;
+    private final QueueSchemas schemas;
+    private final Admission admission;
+    private final QueueRates rates;
+    private final IdempotencyStore idempotency;
+
+    @Inject
+    TaskIntake(LeveeConfig config, Broker broker, TaskPublisher publisher, QueueSchemas schemas,
+                 Admission admission, QueueRates rates, IdempotencyStore idempotency) {
+        this.config = config;
+        this.broker = broker;
+        this.publisher = publisher;
+        this.schemas = schemas;
+        this.admission = admission;
+        this.rates = rates;
+        this.idempotency = idempotency;
+    }
+
+    /** Request headers by name (case-insensitive), null when absent. */
+    @FunctionalInterface
+    interface Headers {
+        String get(String name);
+    }
+
+    /** What to answer: status, headers and a JSON body (handed straight to the response, never compared). */
+    @SuppressWarnings("ArrayRecordComponent")
+    record Answer(int status, Map<String, String> headers, byte[] body) {
+    }
+
+    /** Accepts one task; 202 only after the broker confirmed it. */
+    Answer submit(String queue, Headers headers, InputStream entity) {
+        String contentType = headers.get("Content-Type");
+        String contentEncoding = headers.get("Content-Encoding");
+        String contentLength = headers.get("Content-Length");
+        String requestIdHeader = headers.get("X-Request-Id");
+        String traceparentHeader = headers.get("traceparent");
+        String idempotencyKey = headers.get("Idempotency-Key");
+        requireAcceptedQueue(queue);
+        TaskBodies.requireJsonMediaType(contentType);
+        if (idempotencyKey != null && !IDEMPOTENCY_KEY.matcher(idempotencyKey).matches()) {
+            throw new ProblemException(ProblemType.INVALID_REQUEST, "Idempotency-Key must be 1-255 printable ASCII"
+                    + " characters");
+        }
+        byte[] body = TaskBodies.read(entity, contentEncoding, contentLength, config.ingest().maxBodySize());
+        if (schemas.hasSchema(queue)) {
+            schemas.requireValid(queue, TaskBodies.parse(body));
+        } else {
+            TaskBodies.requireJson(body);
+        }
+        String requestId = requestId(requestIdHeader);
+
+        if (idempotencyKey == null) {
+            return accepted(publishOne(queue, body, requestId, traceparent(traceparentHeader), null));
+        }
+        String fingerprint = fingerprint(body);
+        Optional<IdempotencyStore.Entry> existing = idempotency.reserve(queue, idempotencyKey, fingerprint);
+        if (existing.isPresent()) {
+            return replay(queue, existing.get(), fingerprint);
+        }
+        try {
+            Accepted a = publishOne(queue, body, requestId, traceparent(traceparentHeader), idempotencyKey);
+            idempotency.complete(queue, idempotencyKey,
+                    new IdempotencyStore.Entry(fingerprint, a.id(), a.acceptedAt().toString(), a.requestId()));
+            return accepted(a);
+        } catch (RuntimeException e) {
+            idempotency.release(queue, idempotencyKey);
+            throw e;
+        }
+    }
+
+    /** Accepts a JSON array of tasks: all validated first, then published; one result per item. */
+    Answer submitBatch(String queue, Headers headers, InputStream entity) {
+        String contentType = headers.get("Content-Type");
+        String contentEncoding = headers.get("Content-Encoding");
+        String contentLength = headers.get("Content-Length");
+        String requestIdHeader = headers.get("X-Request-Id");
+        String traceparentHeader = headers.get("traceparent");
+        requireAcceptedQueue(queue);
+        TaskBodies.requireJsonMediaType(contentType);
+        byte[] body = TaskBodies.read(entity, contentEncoding, contentLength, config.ingest().batchMaxBodySize());
+        List<TaskBodies.Item> items = TaskBodies.parseBatch(body, config.ingest().batchMaxItems());
+        for (int i = 0; i < items.size(); i++) {
+            try {
+                schemas.requireValid(queue, items.get(i).value());
+            } catch (ProblemException e) {
+                throw e.forItem(i);
+            }
+        }
+        String requestId = requestId(requestIdHeader);
+        String traceparent = traceparent(traceparentHeader);
+        admission.admit(queue, items.size());
+        requireBroker();
+
+        List<Map<String, Object>> results = new ArrayList<>();
+        boolean allAccepted = true;
+        try (ExecutorService publishing = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<Accepted>> pending = new ArrayList<>();
+            for (TaskBodies.Item item : items) {
+                pending.add(publishing.submit(() -> publish(queue, item.body(), requestId, traceparent, null)));
+            }
+            for (int i = 0; i < pending.size(); i++) {
+                Map<String, Object> result = new LinkedHashMap<>();
+                result.put("index", i);
+                try {
+                    Accepted a = pending.get(i).get();
+                    result.put("status", 202);
+                    result.put("id", a.id());
+                    result.put("acceptedAt", a.acceptedAt().toString());
+                    result.put("location", a.location());
+                } catch (ExecutionException e) {
+                    ProblemException p = e.getCause() instanceof ProblemException pe ? pe
+                            : new ProblemException(ProblemType.INTERNAL, "unexpected error; see the server log");
+                    allAccepted = false;
+                    result.put("status", p.type().status());
+                    result.put("problem", Problems.document(p.type(), p.getMessage(), null, Map.of("item", i)));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new ProblemException(ProblemType.INTERNAL, "interrupted while publishing a batch");
+                }
+                results.add(result);
+            }
+        }
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("requestId", requestId);
+        answer.put("results", results);
+        return new Answer(allAccepted ? 202 : 200, Map.of("X-Request-Id", requestId), writeJson(answer));
+    }
+
+    private record Accepted(String id, String queue, Instant acceptedAt, String requestId) {
+        String location() {
+            return "/v1/queues/" + queue + "/tasks/" + id;
+        }
+    }
+
+    private void requireAcceptedQueue(String queue) {
+        if (!config.role().accepts()) {
+            throw new ProblemException(ProblemType.NOT_ACCEPTING, "this replica runs with levee.role=worker");
+        }
+        QueueNames.requireConfigured(config, queue);
+    }
+
+    private Accepted publishOne(String queue, byte[] body, String requestId, String traceparent, String key) {
+        admission.admit(queue, 1);
+        requireBroker();
+        return publish(queue, body, requestId, traceparent, key);
+    }
+
+    private void requireBroker() {
+        if (!broker.isUp()) {
+            throw new ProblemException(ProblemType.BROKER_UNAVAILABLE, "not connected to the broker yet; nothing was"
+                    + " stored", Admission.RETRY_AFTER_UNAVAILABLE);
+        }
+    }
+
+    private Accepted publish(String queue, byte[] body, String requestId, String traceparent, String key) {
+        Instant acceptedAt = Instant.now();
+        TaskEnvelope task = new TaskEnvelope(Ids.uuid(), queue, acceptedAt.toEpochMilli(), 1,
+                requestId, traceparent, key, body);
+        try {
+            publisher.publish(task, config.ingest().publishTimeout());
+        } catch (QueueFullException e) {
+            throw admission.queueFull(e);
+        } catch (BrokerUnavailableException e) {
+            throw admission.unavailable(e);
+        }
+        rates.accepted(queue, 1);
+        return new Accepted(task.id(), queue, acceptedAt, requestId);
+    }
+
+    private static Answer accepted(Accepted a) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("id", a.id());
+        body.put("queue", a.queue());
+        body.put("acceptedAt", a.acceptedAt().toString());
+        body.put("requestId", a.requestId());
+        return new Answer(202, Map.of("Location", a.location(), "X-Request-Id", a.requestId()), writeJson(body));
+    }
+
+    private static Answer replay(String queue, IdempotencyStore.Entry entry, String fingerprint) {
+        if (!entry.fingerprint().equals(fingerprint)) {
+            throw new ProblemException(ProblemType.IDEMPOTENCY_KEY_REUSED, "this Idempotency-Key was used on queue '"
+                    + queue + "' with a different body");
+        }
+        if (entry.isPending()) {
+            throw new ProblemException(ProblemType.IDEMPOTENCY_KEY_IN_USE, "a request with this Idempotency-Key is"
+                    + " still being published; retry shortly", 1);
+        }
+        return accepted(new Accepted(entry.taskId(), queue, Instant.parse(entry.acceptedAt()), entry.requestId()));
+    }
+
+    private static String fingerprint(byte[] body) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
+    }
+
+    private static String requestId(String header) {
+        return header != null && REQUEST_ID.matcher(header).matches() ? header : Ids.uuid();
+    }
+
+    private static String traceparent(String header) {
+        if (header != null && TRACEPARENT.matcher(header).matches()) {
+            return header;
+        }
+        return Ids.traceparent();
+    }
+
+    static byte[] writeJson(Object value) {
+        try {
+            return TaskBodies.JSON.writeValueAsBytes(value);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot write response", e);
+        }
+    }
+}

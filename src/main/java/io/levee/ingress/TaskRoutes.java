@@ -1,0 +1,70 @@
+package io.levee.ingress;
+
+import java.util.Map;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Status;
+import io.helidon.microprofile.server.RoutingPath;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+/**
+ * {@code POST /v1/queues/{queue}/tasks} and {@code .../tasks/batch} on Helidon's own routing rather than JAX-RS:
+ * the ingest path is the hot one, and Jersey's per-request machinery was the largest cost in its profile
+ * (docs/benchmarks.md). Helidon routes these before the JAX-RS application; everything else under {@code /v1}
+ * stays JAX-RS ({@link QueueResource}, {@link ProblemMapper}).
+ */
+@ApplicationScoped
+@RoutingPath("/v1/queues")
+public class TaskRoutes implements HttpService {
+
+    private static final Logger LOG = Logger.getLogger(TaskRoutes.class.getName());
+
+    private final TaskIntake intake;
+
+    @Inject
+    TaskRoutes(TaskIntake intake) {
+        this.intake = intake;
+    }
+
+    @Override
+    public void routing(HttpRules rules) {
+        rules.post("/{queue}/tasks", (req, res) -> answer(req, res, false))
+                .post("/{queue}/tasks/batch", (req, res) -> answer(req, res, true));
+    }
+
+    private void answer(ServerRequest req, ServerResponse res, boolean batch) {
+        String queue = req.path().pathParameters().get("queue");
+        TaskIntake.Headers headers = name -> req.headers().value(HeaderNames.create(name)).orElse(null);
+        TaskIntake.Answer answer;
+        try {
+            answer = batch ? intake.submitBatch(queue, headers, req.content().inputStream())
+                    : intake.submit(queue, headers, req.content().inputStream());
+            answer.headers().forEach(res::header);
+            res.header(HeaderNames.CONTENT_TYPE, "application/json");
+        } catch (ProblemException p) {
+            answer = problem(res, p, req.path().path());
+        } catch (RuntimeException e) {
+            LOG.log(Level.SEVERE, "unexpected error on " + req.path().path(), e);
+            answer = problem(res, new ProblemException(ProblemType.INTERNAL, "unexpected error; see the server log"),
+                    req.path().path());
+        }
+        res.status(Status.create(answer.status()));
+        res.send(answer.body());
+    }
+
+    private static TaskIntake.Answer problem(ServerResponse res, ProblemException p, String instance) {
+        res.header(HeaderNames.CONTENT_TYPE, Problems.MEDIA_TYPE);
+        if (p.retryAfterSeconds() != null) {
+            res.header(HeaderNames.RETRY_AFTER, p.retryAfterSeconds().toString());
+        }
+        return new TaskIntake.Answer(p.type().status(), Map.of(),
+                Problems.bytes(p.type(), p.getMessage(), instance, p.extensions()));
+    }
+}

@@ -1,0 +1,31 @@
+package io.levee.ingress;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import io.levee.config.LeveeConfig;
+import io.levee.config.QueueSettings;
+import org.eclipse.microprofile.config.ConfigProvider;
+import org.eclipse.microprofile.openapi.OASFilter;
+import org.eclipse.microprofile.openapi.models.OpenAPI;
+
+/**
+ * Adds {@code x-levee-task-schemas} (queue → where its task schema is served) to the served OpenAPI document, so
+ * the per-queue schemas are reachable from the contract. Everything else is served exactly as openapi.yaml.
+ */
+public class TaskSchemaLinks implements OASFilter {
+
+    /** The extension's name. */
+    public static final String EXTENSION = "x-levee-task-schemas";
+
+    @Override
+    public void filterOpenAPI(OpenAPI openAPI) {
+        Map<String, Object> links = new LinkedHashMap<>();
+        for (QueueSettings q : LeveeConfig.load(ConfigProvider.getConfig()).queues().values()) {
+            if (q.schema().isPresent()) {
+                links.put(q.name(), "/v1/queues/" + q.name() + "/schema");
+            }
+        }
+        openAPI.addExtension(EXTENSION, links);
+    }
+}
