@@ -5,7 +5,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.levee.config.DeliverySettings;
 import io.levee.limits.RateLimit;
@@ -28,6 +30,8 @@ final class Downstream {
     private final HttpClient client;
     private final RateLimiter pace;
     private final Semaphore inFlight;
+    private final AtomicBoolean firstRequest = new AtomicBoolean(true);
+    private final CountDownLatch firstAnswered = new CountDownLatch(1);
 
     Downstream(String queue, DeliverySettings settings, HttpClient client, RateLimitListener listener) {
         this.queue = queue;
@@ -46,32 +50,50 @@ final class Downstream {
     void deliver(byte[] payload, TaskContext task) throws InterruptedException {
         inFlight.acquire();
         try {
-            pace.acquire();
-            HttpRequest.Builder request = HttpRequest.newBuilder(settings.url())
-                    .timeout(settings.timeout())
-                    .header("Content-Type", "application/json")
-                    .header("Idempotency-Key", task.taskId())
-                    .header("Levee-Task-Id", task.taskId())
-                    .header("Levee-Queue", queue)
-                    .header("Levee-Attempt", Integer.toString(task.attempt()))
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(payload));
-            if (task.requestId() != null) {
-                request.header("X-Request-Id", task.requestId());
+            // The first request of a fresh client pays for class loading and connecting (~100 ms here). Sessions
+            // that took their pace permits meanwhile would all reach the downstream in one bunch when it is done,
+            // above max-rate (measured: 109 in the first second at 100/s). Holding them until the first request is
+            // answered costs one round trip, once.
+            boolean first = firstRequest.compareAndSet(true, false);
+            if (!first) {
+                firstAnswered.await();
             }
-            if (task.traceparent() != null) {
-                request.header("traceparent", task.traceparent());
-            }
-            HttpResponse<String> response;
             try {
-                response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
-            } catch (IOException e) {
-                throw new DownstreamUnavailableException("delivery of task " + task.taskId() + " to "
-                        + settings.url() + " failed: " + e, e);
+                send(payload, task);
+            } finally {
+                if (first) {
+                    firstAnswered.countDown();
+                }
             }
-            classify(response.statusCode(), task.taskId(), abbreviated(response.body()));
         } finally {
             inFlight.release();
         }
+    }
+
+    private void send(byte[] payload, TaskContext task) throws InterruptedException {
+        pace.acquire();
+        HttpRequest.Builder request = HttpRequest.newBuilder(settings.url())
+                .timeout(settings.timeout())
+                .header("Content-Type", "application/json")
+                .header("Idempotency-Key", task.taskId())
+                .header("Levee-Task-Id", task.taskId())
+                .header("Levee-Queue", queue)
+                .header("Levee-Attempt", Integer.toString(task.attempt()))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(payload));
+        if (task.requestId() != null) {
+            request.header("X-Request-Id", task.requestId());
+        }
+        if (task.traceparent() != null) {
+            request.header("traceparent", task.traceparent());
+        }
+        HttpResponse<String> response;
+        try {
+            response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new DownstreamUnavailableException("delivery of task " + task.taskId() + " to "
+                    + settings.url() + " failed: " + e, e);
+        }
+        classify(response.statusCode(), task.taskId(), abbreviated(response.body()));
     }
 
     private void classify(int status, String taskId, String body) {
