@@ -26,7 +26,7 @@ import org.eclipse.microprofile.config.Config;
  * @param bean        the CDI bean that declares the method
  * @param method      the handler method, invoked through the bean's contextual reference
  * @param parameters  what to pass for each parameter, in order
- * @param concurrency the annotation's concurrency, if it gives one
+ * @param concurrency the annotation's concurrency, if it gives one; for a delivery, its {@code max-in-flight}
  * @param prefetch    the annotation's prefetch, if it gives one
  */
 record HandlerDefinition(String queue, Bean<?> bean, Method method, List<Parameter> parameters,
