@@ -9,6 +9,8 @@ import java.util.OptionalInt;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import io.levee.config.DeliverySettings;
+import io.levee.delivery.HttpDelivery;
 import io.levee.worker.TaskContext;
 import io.levee.worker.TaskHandler;
 import jakarta.enterprise.inject.spi.Bean;
@@ -17,13 +19,14 @@ import org.eclipse.microprofile.config.Config;
 
 /**
  * One handler as written: which queue, which bean and method, what each parameter receives, and the concurrency and
- * prefetch its annotation asks for (configuration may override them, see {@link HandlerRegistry}).
+ * prefetch its annotation asks for (configuration may override them, see {@link HandlerRegistry}). A queue with a
+ * {@code delivery.url} gets a definition too, for {@link HttpDelivery#deliver}, built by {@link #delivery}.
  *
  * @param queue       the queue it handles
  * @param bean        the CDI bean that declares the method
  * @param method      the handler method, invoked through the bean's contextual reference
  * @param parameters  what to pass for each parameter, in order
- * @param concurrency the annotation's concurrency, if it gives one
+ * @param concurrency the annotation's concurrency, if it gives one; for a delivery, its {@code max-in-flight}
  * @param prefetch    the annotation's prefetch, if it gives one
  */
 record HandlerDefinition(String queue, Bean<?> bean, Method method, List<Parameter> parameters,
@@ -47,9 +50,13 @@ record HandlerDefinition(String queue, Bean<?> bean, Method method, List<Paramet
         parameters = List.copyOf(parameters);
     }
 
-    /** Where the definition came from, for messages: {@code com.acme.Orders#handle}. */
+    /**
+     * Where the definition came from, for messages: {@code com.acme.Orders#handle}, or the configuration key that
+     * asked for the built-in delivery.
+     */
     String source() {
-        return source(method);
+        return bean.getBeanClass() == HttpDelivery.class ? "levee.queues." + queue + ".delivery.url"
+                : source(method);
     }
 
     static String source(Method method) {
@@ -92,6 +99,27 @@ record HandlerDefinition(String queue, Bean<?> bean, Method method, List<Paramet
         }
         return new HandlerDefinition(name, bean, method, parameters, concurrency(where, annotation.concurrency()),
                 prefetch(where, annotation.prefetch()));
+    }
+
+    /**
+     * The built-in HTTP delivery of one queue, run like a handler {@code deliver(byte[] payload, TaskContext task)}.
+     * Its concurrency, unless {@code levee.queues.<q>.concurrency} says otherwise, is the downstream's
+     * {@code max-in-flight} (at most 256): a session waits for its pace permit and then for the answer, so fewer
+     * sessions than requests allowed in flight would cap the rate below {@code max-rate}.
+     *
+     * @param bean the {@link HttpDelivery} bean
+     */
+    static HandlerDefinition delivery(Bean<?> bean, String queue, DeliverySettings settings) {
+        Method deliver;
+        try {
+            deliver = HttpDelivery.class.getMethod("deliver", byte[].class, TaskContext.class);
+        } catch (NoSuchMethodException e) {
+            throw new IllegalStateException("HttpDelivery#deliver(byte[], TaskContext) is gone", e);
+        }
+        return new HandlerDefinition(queue, bean, deliver,
+                List.of(new Parameter(ParameterKind.BYTES_PAYLOAD, byte[].class),
+                        new Parameter(ParameterKind.CONTEXT, TaskContext.class)),
+                OptionalInt.of(Math.min(settings.maxInFlight(), 256)), OptionalInt.empty());
     }
 
     /** Resolves {@code ${key}} and {@code ${key:default}} in a queue name from configuration. */

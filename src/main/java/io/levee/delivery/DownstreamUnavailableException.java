@@ -1,0 +1,18 @@
+package io.levee.delivery;
+
+import io.levee.LeveeException;
+
+/**
+ * The downstream did not take a task this time (timeout, connection refused, 408, 429, 5xx). Not final: the task
+ * is retried with backoff through the queue's retry queues.
+ */
+public final class DownstreamUnavailableException extends LeveeException {
+
+    public DownstreamUnavailableException(String message) {
+        super(message);
+    }
+
+    public DownstreamUnavailableException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}
