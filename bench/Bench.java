@@ -1,3 +1,7 @@
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -7,11 +11,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-
-import com.rabbitmq.client.AMQP;
-import com.rabbitmq.client.Channel;
-import com.rabbitmq.client.Connection;
-import com.rabbitmq.client.ConnectionFactory;
 
 /**
  * Levee's consumer benchmarks (run by bench/drain/run.sh and bench/scaling/run.sh; not tests).
@@ -33,6 +32,7 @@ public final class Bench {
     static final String URI = "amqp://guest:guest@127.0.0.1:5672";
     /** Levee's own queue for the benchmark, served by the demo handler ({@code levee.demo.queue}). */
     static final String LEVEE_QUEUE = "bench-drain";
+
     static final String PT_QUEUE = "bench-perftest";
     static final int LEVEE_PORT = 18101;
     static final Duration CHILD_DEADLINE = Duration.ofMinutes(3);
@@ -80,11 +80,17 @@ public final class Bench {
             }
         }
         double ratio = median(levee) / median(perfTest);
-        System.out.printf(Locale.ROOT, "perftest median %,.0f msg/s; levee median %,.0f msg/s%n", median(perfTest),
+        System.out.printf(
+                Locale.ROOT,
+                "perftest median %,.0f msg/s; levee median %,.0f msg/s%n",
+                median(perfTest),
                 median(levee));
         if (!leveeAckEach.isEmpty()) {
-            System.out.printf(Locale.ROOT, "levee with one ack per task: median %,.0f msg/s (%.2fx perftest)%n",
-                    median(leveeAckEach), median(leveeAckEach) / median(perfTest));
+            System.out.printf(
+                    Locale.ROOT,
+                    "levee with one ack per task: median %,.0f msg/s (%.2fx perftest)%n",
+                    median(leveeAckEach),
+                    median(leveeAckEach) / median(perfTest));
         }
         System.out.printf(Locale.ROOT, "drain ratio: %.2f%n", ratio);
     }
@@ -99,31 +105,62 @@ public final class Bench {
             if (concurrency == 1) {
                 base = rate;
             }
-            System.out.printf(Locale.ROOT, "concurrency %d: %,8.0f tasks/s  (%.2fx linear)%n", concurrency, rate,
+            System.out.printf(
+                    Locale.ROOT,
+                    "concurrency %d: %,8.0f tasks/s  (%.2fx linear)%n",
+                    concurrency,
+                    rate,
                     rate / (base * concurrency));
         }
     }
 
     static List<String> perfTest(int consumers, int prefetch) {
         String cp = root.resolve("bench/perftest/target/lib").toString() + File.separator + "*";
-        return List.of(javaBin, "-cp", cp, "com.rabbitmq.perf.PerfTest", "--uri", URI, "-x", "0", "-y",
-                Integer.toString(consumers), "-q", Integer.toString(prefetch), "-u", PT_QUEUE, "-p", "-z", "170");
+        return List.of(
+                javaBin,
+                "-cp",
+                cp,
+                "com.rabbitmq.perf.PerfTest",
+                "--uri",
+                URI,
+                "-x",
+                "0",
+                "-y",
+                Integer.toString(consumers),
+                "-q",
+                Integer.toString(prefetch),
+                "-u",
+                PT_QUEUE,
+                "-p",
+                "-z",
+                "170");
     }
 
     static List<String> levee(int concurrency, int prefetch, String workTime, int ackBatch) {
-        return List.of(javaBin, "-Dlevee.role=worker", "-Dserver.port=" + LEVEE_PORT, "-Dserver.host=127.0.0.1",
+        return List.of(
+                javaBin,
+                "-Dlevee.role=worker",
+                "-Dserver.port=" + LEVEE_PORT,
+                "-Dserver.host=127.0.0.1",
                 "-Dlevee.amqp.uri=" + URI,
-                "-Dlevee.demo.queue=" + LEVEE_QUEUE, "-Dlevee.queues." + LEVEE_QUEUE + ".max-length=1000000",
+                "-Dlevee.demo.queue=" + LEVEE_QUEUE,
+                "-Dlevee.queues." + LEVEE_QUEUE + ".max-length=1000000",
                 "-Dlevee.queues." + LEVEE_QUEUE + ".concurrency=" + concurrency,
                 "-Dlevee.queues." + LEVEE_QUEUE + ".prefetch=" + prefetch,
-                "-Dlevee.worker.ack-batch=" + ackBatch, "-Dlevee.demo.work-time=" + workTime,
-                "-Dlevee.demo.log=false", "-jar", root.resolve("target/levee.jar").toString());
+                "-Dlevee.worker.ack-batch=" + ackBatch,
+                "-Dlevee.demo.work-time=" + workTime,
+                "-Dlevee.demo.log=false",
+                "-jar",
+                root.resolve("target/levee.jar").toString());
     }
 
     /** Starts the consumer process, waits until the queue is empty, stops the process; returns messages/s. */
     static double measure(Connection c, String queue, int n, List<String> command) throws Exception {
         Path log = Path.of(System.getProperty("java.io.tmpdir"), "levee-bench-" + queue + ".log");
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process p = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
         long deadline = System.nanoTime() + CHILD_DEADLINE.toNanos();
         long start = 0;
         long startDepth = 0;
@@ -139,8 +176,8 @@ public final class Bench {
                     return startDepth / ((now - start) / 1e9);
                 }
                 if (now > deadline || !p.isAlive()) {
-                    throw new IllegalStateException("consumer did not drain " + queue + " (depth " + depth
-                            + "); see " + log);
+                    throw new IllegalStateException(
+                            "consumer did not drain " + queue + " (depth " + depth + "); see " + log);
                 }
                 Thread.sleep(10);
             }
@@ -160,8 +197,10 @@ public final class Bench {
         } catch (IOException missing) {
             System.out.println("declaring Levee's topology");
         }
-        Process p = new ProcessBuilder(levee(1, 1, "PT0S", 1)).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        Process p = new ProcessBuilder(levee(1, 1, "PT0S", 1))
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start();
         long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
         try {
             while (System.nanoTime() < deadline) {
@@ -199,8 +238,16 @@ public final class Bench {
                 headers.put("levee-queue", queue);
                 headers.put("levee-submitted-at", System.currentTimeMillis());
                 headers.put("levee-attempt", 1);
-                ch.basicPublish("", queue, new AMQP.BasicProperties.Builder().contentType("application/json")
-                        .deliveryMode(2).messageId(id).headers(headers).build(), body);
+                ch.basicPublish(
+                        "",
+                        queue,
+                        new AMQP.BasicProperties.Builder()
+                                .contentType("application/json")
+                                .deliveryMode(2)
+                                .messageId(id)
+                                .headers(headers)
+                                .build(),
+                        body);
                 if (i % 1_000 == 999) {
                     ch.waitForConfirmsOrDie(60_000);
                 }

@@ -1,3 +1,9 @@
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -12,13 +18,6 @@ import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import com.rabbitmq.client.AMQP;
-import com.rabbitmq.client.Channel;
-import com.rabbitmq.client.Connection;
-import com.rabbitmq.client.ConnectionFactory;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 
 /**
  * The baseline Levee's ingest is measured against: a minimal hand-written gateway with plain amqp-client and the
@@ -45,8 +44,8 @@ public final class BaselineGateway {
         ConfirmingChannel(Connection c) throws IOException {
             channel = c.createChannel();
             channel.confirmSelect();
-            channel.addConfirmListener((seq, multiple) -> settle(seq, multiple, true),
-                    (seq, multiple) -> settle(seq, multiple, false));
+            channel.addConfirmListener(
+                    (seq, multiple) -> settle(seq, multiple, true), (seq, multiple) -> settle(seq, multiple, false));
         }
 
         private void settle(long seq, boolean multiple, boolean ack) {
@@ -77,12 +76,14 @@ public final class BaselineGateway {
         factory.setUri(System.getenv().getOrDefault("LEVEE_AMQP_URI", "amqp://guest:guest@127.0.0.1:5672"));
         switch (args[0]) {
             case "depth" -> {
-                try (Connection c = factory.newConnection(); Channel ch = c.createChannel()) {
+                try (Connection c = factory.newConnection();
+                        Channel ch = c.createChannel()) {
                     System.out.println(ch.queueDeclarePassive(args[1]).getMessageCount());
                 }
             }
             case "purge" -> {
-                try (Connection c = factory.newConnection(); Channel ch = c.createChannel()) {
+                try (Connection c = factory.newConnection();
+                        Channel ch = c.createChannel()) {
                     for (int i = 1; i < args.length; i++) {
                         ch.queuePurge(args[i]);
                     }
@@ -125,9 +126,18 @@ public final class BaselineGateway {
         String id = UUID.randomUUID().toString();
         Instant acceptedAt = Instant.now();
         AMQP.BasicProperties props = new AMQP.BasicProperties.Builder()
-                .contentType("application/json").deliveryMode(2).messageId(id)
-                .headers(Map.of("levee-task-id", id, "levee-queue", queue,
-                        "levee-submitted-at", acceptedAt.toEpochMilli(), "levee-attempt", 1))
+                .contentType("application/json")
+                .deliveryMode(2)
+                .messageId(id)
+                .headers(Map.of(
+                        "levee-task-id",
+                        id,
+                        "levee-queue",
+                        queue,
+                        "levee-submitted-at",
+                        acceptedAt.toEpochMilli(),
+                        "levee-attempt",
+                        1))
                 .build();
         boolean confirmed;
         try {
@@ -140,7 +150,8 @@ public final class BaselineGateway {
             return;
         }
         byte[] answer = ("{\"id\":\"" + id + "\",\"queue\":\"" + queue + "\",\"acceptedAt\":\"" + acceptedAt
-                + "\",\"requestId\":\"" + id + "\"}").getBytes(StandardCharsets.UTF_8);
+                        + "\",\"requestId\":\"" + id + "\"}")
+                .getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().add("Content-Type", "application/json");
         exchange.getResponseHeaders().add("Location", "/v1/queues/" + queue + "/tasks/" + id);
         exchange.sendResponseHeaders(202, answer.length);

@@ -1,3 +1,7 @@
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
+import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -18,11 +22,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import com.rabbitmq.client.Channel;
-import com.rabbitmq.client.Connection;
-import com.rabbitmq.client.ConnectionFactory;
-import com.sun.net.httpserver.HttpServer;
 
 /**
  * The peak-shaving benchmark (run by bench/peak-shaving/run.sh; not a test).
@@ -45,11 +44,11 @@ public final class PeakShaving {
     static final int STUB_PORT = 18151;
     /** The downstream's capacity: 20x of it (1,000/s) is what this 2-core box can reliably POST while delivering. */
     static final int RATE = Integer.getInteger("levee.bench.rate", 50);
+
     static final int CONNECTIONS = 64;
     static final String WARMUP_QUEUE = "bench-peak-warmup";
 
-    record Arrival(long nanos, String id) {
-    }
+    record Arrival(long nanos, String id) {}
 
     public static void main(String[] args) throws Exception {
         if (args.length > 0 && args[0].equals("stub")) {
@@ -58,34 +57,51 @@ public final class PeakShaving {
         }
         boolean smoke = List.of(args).contains("--smoke");
         int seconds = smoke ? 1 : 3;
-        Path root = Path.of(System.getProperty("levee.root", ".")).toAbsolutePath().normalize();
+        Path root =
+                Path.of(System.getProperty("levee.root", ".")).toAbsolutePath().normalize();
         Path log = root.resolve("target/bench/peak-shaving-levee.log");
         java.nio.file.Files.createDirectories(log.getParent());
 
         // A queue left by an earlier run would deliver its leftovers into this run's measurement.
         ConnectionFactory f = new ConnectionFactory();
         f.setUri(AMQP);
-        try (Connection c = f.newConnection("levee-bench-peak"); Channel ch = c.createChannel()) {
+        try (Connection c = f.newConnection("levee-bench-peak");
+                Channel ch = c.createChannel()) {
             ch.queueDelete(QUEUE);
             ch.queueDelete(WARMUP_QUEUE);
         }
 
         String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process stub = new ProcessBuilder(javaBin, "-cp", System.getProperty("java.class.path"),
-                root.resolve("bench/peak-shaving/PeakShaving.java").toString(), "stub")
-                .redirectErrorStream(true).redirectOutput(root.resolve("target/bench/peak-shaving-stub.log").toFile())
+        Process stub = new ProcessBuilder(
+                        javaBin,
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        root.resolve("bench/peak-shaving/PeakShaving.java").toString(),
+                        "stub")
+                .redirectErrorStream(true)
+                .redirectOutput(
+                        root.resolve("target/bench/peak-shaving-stub.log").toFile())
                 .start();
-        List<String> command = List.of(javaBin, "--sun-misc-unsafe-memory-access=allow",
-                "-Dserver.port=" + LEVEE_PORT, "-Dserver.host=127.0.0.1", "-Dlevee.amqp.uri=" + AMQP,
-                "-Dlevee.role=all", "-Dlevee.publish.sessions=64",
+        List<String> command = List.of(
+                javaBin,
+                "--sun-misc-unsafe-memory-access=allow",
+                "-Dserver.port=" + LEVEE_PORT,
+                "-Dserver.host=127.0.0.1",
+                "-Dlevee.amqp.uri=" + AMQP,
+                "-Dlevee.role=all",
+                "-Dlevee.publish.sessions=64",
                 "-Dlevee.queues." + QUEUE + ".max-length=1000000",
                 "-Dlevee.queues." + QUEUE + ".retry-delays=1s",
                 "-Dlevee.queues." + QUEUE + ".delivery.url=http://127.0.0.1:" + STUB_PORT + "/sink",
                 "-Dlevee.queues." + QUEUE + ".delivery.max-rate=" + RATE,
                 "-Dlevee.queues." + QUEUE + ".delivery.max-in-flight=16",
                 "-Dlevee.queues." + WARMUP_QUEUE + ".max-length=1000000",
-                "-jar", root.resolve("target/levee.jar").toString());
-        Process levee = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+                "-jar",
+                root.resolve("target/levee.jar").toString());
+        Process levee = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
         int status;
         try {
             status = run(root, f, levee, log, seconds);
@@ -96,7 +112,8 @@ public final class PeakShaving {
                     p.destroyForcibly();
                 }
             }
-            try (Connection c = f.newConnection("levee-bench-peak"); Channel ch = c.createChannel()) {
+            try (Connection c = f.newConnection("levee-bench-peak");
+                    Channel ch = c.createChannel()) {
                 ch.queueDelete(WARMUP_QUEUE);
             }
         }
@@ -120,7 +137,8 @@ public final class PeakShaving {
         });
         server.createContext("/report", exchange -> {
             StringBuilder out = new StringBuilder();
-            arrivals.forEach(a -> out.append(a.nanos()).append(' ').append(a.id()).append('\n'));
+            arrivals.forEach(
+                    a -> out.append(a.nanos()).append(' ').append(a.id()).append('\n'));
             byte[] body = out.toString().getBytes(StandardCharsets.UTF_8);
             exchange.sendResponseHeaders(200, body.length);
             try (OutputStream o = exchange.getResponseBody()) {
@@ -131,8 +149,11 @@ public final class PeakShaving {
     }
 
     static List<Arrival> report(HttpClient http) throws Exception {
-        String text = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + STUB_PORT + "/report"))
-                .build(), HttpResponse.BodyHandlers.ofString()).body();
+        String text = http.send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + STUB_PORT + "/report"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .body();
         List<Arrival> out = new ArrayList<>();
         text.lines().forEach(l -> {
             int sp = l.indexOf(' ');
@@ -142,8 +163,10 @@ public final class PeakShaving {
     }
 
     static int run(Path root, ConnectionFactory f, Process levee, Path log, int seconds) throws Exception {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
-                .version(HttpClient.Version.HTTP_1_1).build();
+        HttpClient http = HttpClient.newBuilder()
+                .connectTimeout(Duration.ofSeconds(5))
+                .version(HttpClient.Version.HTTP_1_1)
+                .build();
         String base = "http://127.0.0.1:" + LEVEE_PORT;
         long readyBy = System.nanoTime() + Duration.ofSeconds(90).toNanos();
         String stubReport = "http://127.0.0.1:" + STUB_PORT + "/report";
@@ -163,13 +186,16 @@ public final class PeakShaving {
         long failed = burst.requests() - burst.accepted() + burst.socketErrors();
 
         // The backlog drains at RATE: allow twice the nominal time before calling anything lost.
-        long drainBy = System.nanoTime() + Duration.ofSeconds(2L * burst.requests() / RATE + 30).toNanos();
+        long drainBy = System.nanoTime()
+                + Duration.ofSeconds(2L * burst.requests() / RATE + 30).toNanos();
         List<Arrival> all = report(http);
         long left;
         long deadLettered;
-        try (Connection c = f.newConnection("levee-bench-peak"); Channel ch = c.createChannel()) {
+        try (Connection c = f.newConnection("levee-bench-peak");
+                Channel ch = c.createChannel()) {
             left = ch.queueDeclarePassive(QUEUE).getMessageCount();
-            while ((arrivedIds(all).size() < burst.accepted() || left > 0) && System.nanoTime() < drainBy
+            while ((arrivedIds(all).size() < burst.accepted() || left > 0)
+                    && System.nanoTime() < drainBy
                     && levee.isAlive()) {
                 Thread.sleep(500);
                 all = report(http);
@@ -191,44 +217,84 @@ public final class PeakShaving {
         long lost = Math.max(0, burst.accepted() - arrived.size());
         int duplicates = all.size() - arrived.size();
         int busiest = busiestSecond(all);
-        double drainSeconds = all.size() < 2 ? 0 : (all.getLast().nanos() - all.getFirst().nanos()) / 1e9;
+        double drainSeconds =
+                all.size() < 2 ? 0 : (all.getLast().nanos() - all.getFirst().nanos()) / 1e9;
         double drainRate = drainSeconds == 0 ? 0 : (all.size() - 1) / drainSeconds;
 
         double burstRate = burst.requests() / burst.seconds();
-        System.out.printf(Locale.ROOT, "burst: wrk -c%d for %d s: %,d requests (%,.0f/s = %.1fx max-rate), %,d"
-                + " accepted, %d failed; p99 %.1f ms%n", CONNECTIONS, seconds, burst.requests(), burstRate,
-                burstRate / RATE, burst.accepted(), failed, burst.p99Ms());
-        System.out.printf(Locale.ROOT, "downstream (max-rate %d/s): %,d arrivals, %d lost, %d duplicates, %d left"
-                + " in the queue, %d dead-lettered; busiest 1 s window %d (limit %.0f); drain %.1f tasks/s over"
-                + " %.1f s (%.3fx max-rate)%n", RATE, all.size(), lost, duplicates, left, deadLettered, busiest,
-                RATE * 1.05, drainRate, drainSeconds, drainRate / RATE);
-        boolean ok = failed == 0 && lost == 0 && left == 0 && deadLettered == 0 && burstRate >= 20 * RATE
-                && busiest <= RATE * 1.05 && drainRate >= 0.95 * RATE;
+        System.out.printf(
+                Locale.ROOT,
+                "burst: wrk -c%d for %d s: %,d requests (%,.0f/s = %.1fx max-rate), %,d"
+                        + " accepted, %d failed; p99 %.1f ms%n",
+                CONNECTIONS,
+                seconds,
+                burst.requests(),
+                burstRate,
+                burstRate / RATE,
+                burst.accepted(),
+                failed,
+                burst.p99Ms());
+        System.out.printf(
+                Locale.ROOT,
+                "downstream (max-rate %d/s): %,d arrivals, %d lost, %d duplicates, %d left"
+                        + " in the queue, %d dead-lettered; busiest 1 s window %d (limit %.0f); drain %.1f tasks/s over"
+                        + " %.1f s (%.3fx max-rate)%n",
+                RATE,
+                all.size(),
+                lost,
+                duplicates,
+                left,
+                deadLettered,
+                busiest,
+                RATE * 1.05,
+                drainRate,
+                drainSeconds,
+                drainRate / RATE);
+        boolean ok = failed == 0
+                && lost == 0
+                && left == 0
+                && deadLettered == 0
+                && burstRate >= 20 * RATE
+                && busiest <= RATE * 1.05
+                && drainRate >= 0.95 * RATE;
         System.out.println("peak-shaving: " + (ok ? "PASS" : "FAIL"));
         return ok ? 0 : 1;
     }
 
     /** What wrk's RESULT line (bench/wrk-post.lua) reported. */
-    record Wrk(long requests, long accepted, long socketErrors, double seconds, double p99Ms) {
-    }
+    record Wrk(long requests, long accepted, long socketErrors, double seconds, double p99Ms) {}
 
     /** POSTs the body to the queue from wrk -c{CONNECTIONS} for that many seconds. */
     static Wrk wrk(Path root, Path body, String queue, int seconds) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder("timeout", Integer.toString(seconds + 30), "wrk", "-t2",
-                "-c" + CONNECTIONS, "-d" + seconds + "s", "--timeout", "10s", "-s",
-                root.resolve("bench/wrk-post.lua").toString(),
-                "http://127.0.0.1:" + LEVEE_PORT + "/v1/queues/" + queue + "/tasks").redirectErrorStream(true);
+        ProcessBuilder pb = new ProcessBuilder(
+                        "timeout",
+                        Integer.toString(seconds + 30),
+                        "wrk",
+                        "-t2",
+                        "-c" + CONNECTIONS,
+                        "-d" + seconds + "s",
+                        "--timeout",
+                        "10s",
+                        "-s",
+                        root.resolve("bench/wrk-post.lua").toString(),
+                        "http://127.0.0.1:" + LEVEE_PORT + "/v1/queues/" + queue + "/tasks")
+                .redirectErrorStream(true);
         pb.environment().put("LEVEE_BENCH_BODY", body.toString());
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         p.waitFor();
         Matcher m = Pattern.compile("RESULT requests=(\\d+) accepted=(\\d+) other=\\d+ socket_errors=(\\d+)"
-                + " seconds=([0-9.]+) rps=\\d+ p50_ms=[0-9.]+ p99_ms=([0-9.]+)").matcher(out);
+                        + " seconds=([0-9.]+) rps=\\d+ p50_ms=[0-9.]+ p99_ms=([0-9.]+)")
+                .matcher(out);
         if (!m.find()) {
             throw new IllegalStateException("wrk printed no RESULT line:\n" + out);
         }
-        return new Wrk(Long.parseLong(m.group(1)), Long.parseLong(m.group(2)), Long.parseLong(m.group(3)),
-                Double.parseDouble(m.group(4)), Double.parseDouble(m.group(5)));
+        return new Wrk(
+                Long.parseLong(m.group(1)),
+                Long.parseLong(m.group(2)),
+                Long.parseLong(m.group(3)),
+                Double.parseDouble(m.group(4)),
+                Double.parseDouble(m.group(5)));
     }
 
     static Set<String> arrivedIds(List<Arrival> arrivals) {
@@ -242,7 +308,8 @@ public final class PeakShaving {
         int most = 0;
         int end = 0;
         for (int s = 0; s < sorted.size(); s++) {
-            while (end < sorted.size() && sorted.get(end).nanos() - sorted.get(s).nanos() < 1_000_000_000L) {
+            while (end < sorted.size()
+                    && sorted.get(end).nanos() - sorted.get(s).nanos() < 1_000_000_000L) {
                 end++;
             }
             most = Math.max(most, end - s);
@@ -252,8 +319,9 @@ public final class PeakShaving {
 
     static boolean answers(HttpClient http, String url) {
         try {
-            return http.send(HttpRequest.newBuilder(URI.create(url)).build(),
-                    HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+            return http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.discarding())
+                            .statusCode()
+                    == 200;
         } catch (IOException e) {
             return false;
         } catch (InterruptedException e) {

@@ -1,14 +1,11 @@
 package io.levee;
 
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.startsWith;
 
 import io.helidon.microprofile.testing.junit5.AddBean;
 import io.helidon.microprofile.testing.junit5.AddConfig;
@@ -22,15 +19,17 @@ import jakarta.inject.Inject;
 import jakarta.ws.rs.client.Entity;
 import jakarta.ws.rs.client.WebTarget;
 import jakarta.ws.rs.core.Response;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-
-import static org.awaitility.Awaitility.await;
-import static org.hamcrest.MatcherAssert.assertThat;
-import static org.hamcrest.Matchers.containsString;
-import static org.hamcrest.Matchers.hasSize;
-import static org.hamcrest.Matchers.is;
-import static org.hamcrest.Matchers.startsWith;
 
 /** One task end to end: HTTP → broker → {@code @TaskHandler} → acknowledgement, on this test's own queues. */
 @ExtendWith(TestBroker.class)
@@ -72,11 +71,20 @@ class FoundationIT {
     @Test
     void aTaskPublishedByAPlainAmqpClientInTheWireFormatIsHandled() {
         String id = "plain-" + UUID.randomUUID();
-        TestBroker.publish(Topology.TASKS, QUEUE, TestBroker.jsonProperties(id, Map.of(
-                        "levee-task-id", id,
-                        "levee-queue", QUEUE,
-                        "levee-submitted-at", System.currentTimeMillis(),
-                        "levee-attempt", 1)),
+        TestBroker.publish(
+                Topology.TASKS,
+                QUEUE,
+                TestBroker.jsonProperties(
+                        id,
+                        Map.of(
+                                "levee-task-id",
+                                id,
+                                "levee-queue",
+                                QUEUE,
+                                "levee-submitted-at",
+                                System.currentTimeMillis(),
+                                "levee-attempt",
+                                1)),
                 "{\"from\":\"amqp-client\"}".getBytes(StandardCharsets.UTF_8));
 
         await("plain AMQP task handled").atMost(DEADLINE).until(() -> handler.times(id) > 0);
@@ -91,8 +99,10 @@ class FoundationIT {
         assertProblem(submit(IDLE, "not json at all"), 400, "urn:levee:problem:invalid-json");
         assertProblem(submit(IDLE, ""), 400, "urn:levee:problem:invalid-json");
         assertProblem(submit("no-such-queue", "{}"), 404, "urn:levee:problem:unknown-queue");
-        assertProblem(target.path("/v1/queues/" + IDLE + "/tasks").request()
-                .post(Entity.entity("{}", "text/plain")), 415, "urn:levee:problem:unsupported-media-type");
+        assertProblem(
+                target.path("/v1/queues/" + IDLE + "/tasks").request().post(Entity.entity("{}", "text/plain")),
+                415,
+                "urn:levee:problem:unsupported-media-type");
         assertThat("nothing enqueued by bad input", TestBroker.depth(IDLE), is(before));
 
         // The same measure sees a good task arrive, so the assertion above could have failed.

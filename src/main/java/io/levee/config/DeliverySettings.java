@@ -3,7 +3,6 @@ package io.levee.config;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Optional;
-
 import org.eclipse.microprofile.config.Config;
 
 /**
@@ -31,10 +30,13 @@ public record DeliverySettings(URI url, int maxRate, int maxInFlight, Duration t
         } catch (IllegalArgumentException e) {
             url = null;
         }
-        if (url == null || !("http".equals(url.getScheme()) || "https".equals(url.getScheme())) || url.getHost() == null) {
+        if (url == null
+                || !("http".equals(url.getScheme()) || "https".equals(url.getScheme()))
+                || url.getHost() == null) {
             throw new InvalidConfigurationException(prefix + "url", raw, "an http:// or https:// URL");
         }
-        return Optional.of(new DeliverySettings(url,
+        return Optional.of(new DeliverySettings(
+                url,
                 s.integer(prefix + "max-rate", 100, 1, 1_000_000),
                 s.integer(prefix + "max-in-flight", 16, 1, 10_000),
                 s.duration(prefix + "timeout", "10s")));

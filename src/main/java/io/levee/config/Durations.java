@@ -10,8 +10,7 @@ final class Durations {
 
     private static final Pattern SHORT = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
 
-    private Durations() {
-    }
+    private Durations() {}
 
     /** Returns the duration, or null when the text is neither form. */
     static Duration parse(String text) {

@@ -12,5 +12,4 @@ import java.util.Optional;
  * @param ttl        how long a key is remembered
  * @param maxEntries most keys the in-memory store holds; the oldest are forgotten first
  */
-public record IdempotencySettings(Optional<URI> redisUri, Duration ttl, int maxEntries) {
-}
+public record IdempotencySettings(Optional<URI> redisUri, Duration ttl, int maxEntries) {}

@@ -11,6 +11,5 @@ import java.time.Duration;
  * @param publishTimeout   how long a request may wait for its broker confirm, retries included, before a 503
  * @param rateWindow       window over which ingest and drain rates are reported and Retry-After is estimated
  */
-public record IngestSettings(int batchMaxItems, long maxBodySize, long batchMaxBodySize, Duration publishTimeout,
-                             Duration rateWindow) {
-}
+public record IngestSettings(
+        int batchMaxItems, long maxBodySize, long batchMaxBodySize, Duration publishTimeout, Duration rateWindow) {}

@@ -6,7 +6,6 @@ import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
-
 import org.eclipse.microprofile.config.Config;
 
 /**
@@ -21,12 +20,18 @@ import org.eclipse.microprofile.config.Config;
  * @param ingest  ingest API settings ({@code levee.ingest.*})
  * @param idempotency idempotency-key store settings ({@code levee.idempotency.*})
  */
-public record LeveeConfig(URI amqpUri, Role role, PublishSettings publish, WorkerSettings worker,
-                          SortedMap<String, QueueSettings> queues, IngestSettings ingest,
-                          IdempotencySettings idempotency) {
+public record LeveeConfig(
+        URI amqpUri,
+        Role role,
+        PublishSettings publish,
+        WorkerSettings worker,
+        SortedMap<String, QueueSettings> queues,
+        IngestSettings ingest,
+        IdempotencySettings idempotency) {
 
     /** Queue names: letters, digits, '-' and '_', starting with a letter or digit, at most 100 characters. */
     public static final Pattern QUEUE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,99}");
+
     public static final String QUEUE_NAME_RULE =
             "letters, digits, '-' and '_', starting with a letter or digit, at most 100 characters";
 
@@ -50,8 +55,8 @@ public record LeveeConfig(URI amqpUri, Role role, PublishSettings publish, Worke
                 s.integer("levee.publish.sessions", 32, 1, 1024),
                 s.duration("levee.publish.confirm-timeout", "5s"),
                 s.integer("levee.publish.session-max-sends", 10_000, 1, Integer.MAX_VALUE));
-        WorkerSettings worker = new WorkerSettings(s.duration("levee.worker.drain-timeout", "30s"),
-                s.integer("levee.worker.ack-batch", 32, 1, 10_000));
+        WorkerSettings worker = new WorkerSettings(
+                s.duration("levee.worker.drain-timeout", "30s"), s.integer("levee.worker.ack-batch", 32, 1, 10_000));
         Map<String, QueueSettings> queues = new TreeMap<>();
         for (String key : config.getPropertyNames()) {
             if (!key.startsWith(QUEUES) || key.indexOf('.', QUEUES.length()) < 0) {
@@ -78,7 +83,8 @@ public record LeveeConfig(URI amqpUri, Role role, PublishSettings publish, Worke
 
     private static QueueSettings queue(Settings s, String name) {
         String p = QUEUES + name + ".";
-        return new QueueSettings(name,
+        return new QueueSettings(
+                name,
                 s.longValue(p + "max-length", 100_000, 1, Long.MAX_VALUE),
                 s.integer(p + "delivery-limit", 5, 1, 1_000),
                 s.integer(p + "concurrency", 1, 1, 256),

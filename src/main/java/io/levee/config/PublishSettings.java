@@ -9,5 +9,4 @@ import java.time.Duration;
  * @param confirmTimeout  deadline for a broker confirm, after which the request is answered 503
  * @param sessionMaxSends sends after which a session is replaced, bounding the JMS client's confirm bookkeeping
  */
-public record PublishSettings(int sessions, Duration confirmTimeout, int sessionMaxSends) {
-}
+public record PublishSettings(int sessions, Duration confirmTimeout, int sessionMaxSends) {}

@@ -16,8 +16,15 @@ import java.util.Optional;
  * @param schema        JSON Schema of task bodies, a file path or classpath resource ({@code schema}), if any
  * @param ingestMaxRate tasks per second this replica accepts into the queue ({@code ingest.max-rate}); 0 = no ceiling
  */
-public record QueueSettings(String name, long maxLength, int deliveryLimit, int concurrency, int prefetch,
-                            List<Duration> retryDelays, Optional<String> schema, long ingestMaxRate) {
+public record QueueSettings(
+        String name,
+        long maxLength,
+        int deliveryLimit,
+        int concurrency,
+        int prefetch,
+        List<Duration> retryDelays,
+        Optional<String> schema,
+        long ingestMaxRate) {
 
     public QueueSettings {
         retryDelays = List.copyOf(retryDelays);

@@ -10,7 +10,6 @@ import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-
 import org.eclipse.microprofile.config.Config;
 
 /** Typed reads from MicroProfile Config; every rejection names the key, the value and what is allowed. */
@@ -42,11 +41,12 @@ final class Settings {
         if (!m.matches()) {
             throw new InvalidConfigurationException(key, raw, allowed);
         }
-        long shift = switch (m.group(2).toLowerCase(Locale.ROOT)) {
-            case "kib", "kb", "k" -> 10;
-            case "mib", "mb", "m" -> 20;
-            default -> 0;
-        };
+        long shift =
+                switch (m.group(2).toLowerCase(Locale.ROOT)) {
+                    case "kib", "kb", "k" -> 10;
+                    case "mib", "mb", "m" -> 20;
+                    default -> 0;
+                };
         try {
             long value = Math.multiplyExact(Long.parseLong(m.group(1)), 1L << shift);
             if (value < min || value > max) {
@@ -64,8 +64,8 @@ final class Settings {
         if (raw.isEmpty()) {
             return Optional.empty();
         }
-        String allowed = "a URI with scheme " + String.join(" or ", schemes) + " and a host, such as "
-                + schemes[0] + "://127.0.0.1:6379";
+        String allowed = "a URI with scheme " + String.join(" or ", schemes) + " and a host, such as " + schemes[0]
+                + "://127.0.0.1:6379";
         try {
             URI uri = new URI(raw.get());
             if (uri.getHost() == null || !Arrays.asList(schemes).contains(uri.getScheme())) {
@@ -116,8 +116,8 @@ final class Settings {
     private static Duration parseDuration(String key, String raw) {
         Duration d = Durations.parse(raw);
         if (d == null || d.isNegative() || d.isZero()) {
-            throw new InvalidConfigurationException(key, raw.trim(),
-                    "a positive duration such as 500ms, 5s, 1m or PT5S");
+            throw new InvalidConfigurationException(
+                    key, raw.trim(), "a positive duration such as 500ms, 5s, 1m or PT5S");
         }
         return d;
     }

@@ -9,5 +9,4 @@ import java.time.Duration;
  * @param ackBatch     finished tasks a consumer session acknowledges at once (at most half its prefetch; it also
  *                     acknowledges whenever it finds finished tasks unacknowledged for 25 ms)
  */
-public record WorkerSettings(Duration drainTimeout, int ackBatch) {
-}
+public record WorkerSettings(Duration drainTimeout, int ackBatch) {}

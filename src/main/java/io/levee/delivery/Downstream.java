@@ -1,5 +1,11 @@
 package io.levee.delivery;
 
+import io.levee.config.DeliverySettings;
+import io.levee.limits.RateLimit;
+import io.levee.limits.RateLimitListener;
+import io.levee.limits.RateLimitSettings;
+import io.levee.limits.RateLimiter;
+import io.levee.worker.TaskContext;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -8,13 +14,6 @@ import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
-
-import io.levee.config.DeliverySettings;
-import io.levee.limits.RateLimit;
-import io.levee.limits.RateLimitListener;
-import io.levee.limits.RateLimitSettings;
-import io.levee.limits.RateLimiter;
-import io.levee.worker.TaskContext;
 
 /**
  * One downstream URL and the pace it is held to: at most {@code maxRate} request starts per second, spaced evenly
@@ -37,8 +36,16 @@ final class Downstream {
         this.queue = queue;
         this.settings = settings;
         this.client = client;
-        this.pace = new RateLimiter("delivery:" + queue, new RateLimitSettings(settings.maxRate(),
-                Duration.ofSeconds(1), Duration.ZERO, RateLimit.Type.SMOOTH, RateLimit.Mode.WAIT, MAX_WAIT), listener);
+        this.pace = new RateLimiter(
+                "delivery:" + queue,
+                new RateLimitSettings(
+                        settings.maxRate(),
+                        Duration.ofSeconds(1),
+                        Duration.ZERO,
+                        RateLimit.Type.SMOOTH,
+                        RateLimit.Mode.WAIT,
+                        MAX_WAIT),
+                listener);
         this.inFlight = new Semaphore(settings.maxInFlight());
     }
 
@@ -90,8 +97,8 @@ final class Downstream {
         try {
             response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
-            throw new DownstreamUnavailableException("delivery of task " + task.taskId() + " to "
-                    + settings.url() + " failed: " + e, e);
+            throw new DownstreamUnavailableException(
+                    "delivery of task " + task.taskId() + " to " + settings.url() + " failed: " + e, e);
         }
         classify(response.statusCode(), task.taskId(), abbreviated(response.body()));
     }

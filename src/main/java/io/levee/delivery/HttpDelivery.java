@@ -1,16 +1,15 @@
 package io.levee.delivery;
 
-import java.net.http.HttpClient;
-import java.time.Duration;
-import java.util.Map;
-import java.util.TreeMap;
-
 import io.levee.config.DeliverySettings;
 import io.levee.config.LeveeConfig;
 import io.levee.limits.RateLimitListener;
 import io.levee.worker.TaskContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.Map;
+import java.util.TreeMap;
 import org.eclipse.microprofile.config.Config;
 
 /**
@@ -25,8 +24,7 @@ public class HttpDelivery {
     private final Map<String, Downstream> downstreams = new TreeMap<>();
 
     /** For CDI's proxy. */
-    HttpDelivery() {
-    }
+    HttpDelivery() {}
 
     @Inject
     HttpDelivery(LeveeConfig leveeConfig, Config config) {
@@ -34,8 +32,9 @@ public class HttpDelivery {
                 .connectTimeout(Duration.ofSeconds(5))
                 .version(HttpClient.Version.HTTP_1_1)
                 .build();
-        configured(leveeConfig, config).forEach((queue, settings) ->
-                downstreams.put(queue, new Downstream(queue, settings, client, RateLimitListener.NONE)));
+        configured(leveeConfig, config)
+                .forEach((queue, settings) ->
+                        downstreams.put(queue, new Downstream(queue, settings, client, RateLimitListener.NONE)));
     }
 
     /** The queues whose tasks this handler delivers, with their settings. */
@@ -57,8 +56,8 @@ public class HttpDelivery {
     public void deliver(byte[] payload, TaskContext task) throws InterruptedException {
         Downstream downstream = downstreams.get(task.queue());
         if (downstream == null) {
-            throw new IllegalStateException("queue '" + task.queue() + "' has no levee.queues." + task.queue()
-                    + ".delivery.url");
+            throw new IllegalStateException(
+                    "queue '" + task.queue() + "' has no levee.queues." + task.queue() + ".delivery.url");
         }
         downstream.deliver(payload, task);
     }

@@ -1,13 +1,12 @@
 package io.levee.demo;
 
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.logging.Logger;
-
 import io.levee.worker.TaskContext;
 import io.levee.worker.TaskHandler;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -25,8 +24,9 @@ public class DemoHandler {
     private final boolean log;
 
     @Inject
-    DemoHandler(@ConfigProperty(name = "levee.demo.work-time", defaultValue = "PT0S") Duration workTime,
-                @ConfigProperty(name = "levee.demo.log", defaultValue = "true") boolean log) {
+    DemoHandler(
+            @ConfigProperty(name = "levee.demo.work-time", defaultValue = "PT0S") Duration workTime,
+            @ConfigProperty(name = "levee.demo.log", defaultValue = "true") boolean log) {
         this.workTime = workTime;
         this.log = log;
     }

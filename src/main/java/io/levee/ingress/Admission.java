@@ -1,9 +1,5 @@
 package io.levee.ingress;
 
-import java.time.Duration;
-import java.util.HashMap;
-import java.util.Map;
-
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.ConsumptionProbe;
@@ -14,6 +10,9 @@ import io.levee.messaging.QueueFullException;
 import io.levee.messaging.TaskPublisher;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * Admission control, in front of and behind the broker: a per-queue ingest ceiling
@@ -38,10 +37,14 @@ public class Admission {
         this.publisher = publisher;
         for (QueueSettings q : config.queues().values()) {
             if (q.ingestMaxRate() > 0) {
-                ceilings.put(q.name(), Bucket.builder()
-                        .addLimit(Bandwidth.builder().capacity(q.ingestMaxRate())
-                                .refillGreedy(q.ingestMaxRate(), Duration.ofSeconds(1)).build())
-                        .build());
+                ceilings.put(
+                        q.name(),
+                        Bucket.builder()
+                                .addLimit(Bandwidth.builder()
+                                        .capacity(q.ingestMaxRate())
+                                        .refillGreedy(q.ingestMaxRate(), Duration.ofSeconds(1))
+                                        .build())
+                                .build());
             }
         }
     }
@@ -55,8 +58,11 @@ public class Admission {
         ConsumptionProbe probe = bucket.tryConsumeAndReturnRemaining(tasks);
         if (!probe.isConsumed()) {
             long seconds = (probe.getNanosToWaitForRefill() + 999_999_999L) / 1_000_000_000L;
-            throw new ProblemException(ProblemType.RATE_LIMITED, "queue '" + queue + "' is at its ingest ceiling; "
-                    + probe.getRemainingTokens() + " task(s) may be submitted now", clamp(seconds));
+            throw new ProblemException(
+                    ProblemType.RATE_LIMITED,
+                    "queue '" + queue + "' is at its ingest ceiling; " + probe.getRemainingTokens()
+                            + " task(s) may be submitted now",
+                    clamp(seconds));
         }
     }
 
@@ -68,10 +74,13 @@ public class Admission {
     /** The 503 for a publish that failed: unreachable, blocked, or no confirm within the deadline. */
     ProblemException unavailable(BrokerUnavailableException e) {
         boolean blocked = publisher.blocked();
-        return new ProblemException(ProblemType.BROKER_UNAVAILABLE, blocked
-                ? "the broker blocks publishing (resource alarm); nothing was stored"
-                : "the broker did not confirm the task; it may or may not have been stored, retry with the same"
-                        + " Idempotency-Key", blocked ? RETRY_AFTER_BLOCKED : RETRY_AFTER_UNAVAILABLE);
+        return new ProblemException(
+                ProblemType.BROKER_UNAVAILABLE,
+                blocked
+                        ? "the broker blocks publishing (resource alarm); nothing was stored"
+                        : "the broker did not confirm the task; it may or may not have been stored, retry with the same"
+                                + " Idempotency-Key",
+                blocked ? RETRY_AFTER_BLOCKED : RETRY_AFTER_UNAVAILABLE);
     }
 
     private static int clamp(long seconds) {

@@ -1,16 +1,15 @@
 package io.levee.ingress;
 
-import java.io.FilterInputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.util.Set;
-import java.util.zip.GZIPInputStream;
-
 import io.helidon.common.config.Config;
 import io.helidon.http.encoding.ContentDecoder;
 import io.helidon.http.encoding.ContentEncoder;
 import io.helidon.http.encoding.ContentEncoding;
 import io.helidon.http.encoding.spi.ContentEncodingProvider;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Set;
+import java.util.zip.GZIPInputStream;
 
 /**
  * Lets Helidon accept {@code Content-Encoding: gzip} request bodies (it refuses unknown encodings with a bare 400,

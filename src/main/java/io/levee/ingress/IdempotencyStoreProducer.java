@@ -1,13 +1,12 @@
 package io.levee.ingress;
 
-import java.time.Clock;
-
 import io.levee.config.IdempotencySettings;
 import io.levee.config.LeveeConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
+import java.time.Clock;
 
 /** Chooses the idempotency store: Redis when {@code levee.idempotency.redis-uri} is set, else in memory. */
 @ApplicationScoped

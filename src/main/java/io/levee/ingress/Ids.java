@@ -12,8 +12,7 @@ final class Ids {
 
     private static final HexFormat HEX = HexFormat.of();
 
-    private Ids() {
-    }
+    private Ids() {}
 
     /** A version-4 (random) UUID as text. */
     static String uuid() {
@@ -27,7 +26,7 @@ final class Ids {
     static String traceparent() {
         ThreadLocalRandom r = ThreadLocalRandom.current();
         long parent = r.nextLong() | 1;
-        return "00-" + HEX.toHexDigits(r.nextLong() | 1) + HEX.toHexDigits(r.nextLong()) + "-"
-                + HEX.toHexDigits(parent) + "-01";
+        return "00-" + HEX.toHexDigits(r.nextLong() | 1) + HEX.toHexDigits(r.nextLong()) + "-" + HEX.toHexDigits(parent)
+                + "-01";
     }
 }

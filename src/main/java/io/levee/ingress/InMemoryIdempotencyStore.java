@@ -15,8 +15,7 @@ import java.util.Optional;
  */
 final class InMemoryIdempotencyStore implements IdempotencyStore {
 
-    private record Stored(Entry entry, Instant expires) {
-    }
+    private record Stored(Entry entry, Instant expires) {}
 
     private final Map<String, Stored> entries = new LinkedHashMap<>();
     private final Duration ttl;

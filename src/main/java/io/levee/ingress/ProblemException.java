@@ -1,8 +1,7 @@
 package io.levee.ingress;
 
-import java.util.Map;
-
 import io.levee.LeveeException;
+import java.util.Map;
 
 /** A request Levee refuses; answered as {@code application/problem+json} of the given type. */
 public class ProblemException extends LeveeException {
@@ -20,7 +19,8 @@ public class ProblemException extends LeveeException {
     }
 
     /** A problem with extension members (RFC 9457 §3.2), e.g. {@code item} or {@code violations}. */
-    public ProblemException(ProblemType type, String detail, Integer retryAfterSeconds, Map<String, Object> extensions) {
+    public ProblemException(
+            ProblemType type, String detail, Integer retryAfterSeconds, Map<String, Object> extensions) {
         super(detail);
         this.type = type;
         this.retryAfterSeconds = retryAfterSeconds;

@@ -1,8 +1,5 @@
 package io.levee.ingress;
 
-import java.util.logging.Level;
-import java.util.logging.Logger;
-
 import io.levee.messaging.BrokerUnavailableException;
 import io.levee.messaging.QueueFullException;
 import jakarta.ws.rs.NotFoundException;
@@ -12,6 +9,8 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import jakarta.ws.rs.ext.ExceptionMapper;
 import jakarta.ws.rs.ext.Provider;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * Turns every failure of a request into {@code application/problem+json}: Levee's own exceptions with their type,
@@ -29,20 +28,24 @@ public class ProblemMapper implements ExceptionMapper<Throwable> {
     public Response toResponse(Throwable error) {
         String instance = uriInfo == null ? null : "/" + uriInfo.getPath();
         return switch (error) {
-            case ProblemException p -> Problems.response(p.type(), p.getMessage(), instance, p.retryAfterSeconds(),
-                    p.extensions());
+            case ProblemException p ->
+                Problems.response(p.type(), p.getMessage(), instance, p.retryAfterSeconds(), p.extensions());
             case QueueFullException q -> Problems.response(ProblemType.QUEUE_FULL, q.getMessage(), instance, 5);
             case BrokerUnavailableException b -> {
                 LOG.log(Level.WARNING, "broker unavailable", b);
-                yield Problems.response(ProblemType.BROKER_UNAVAILABLE,
+                yield Problems.response(
+                        ProblemType.BROKER_UNAVAILABLE,
                         "the broker did not confirm the task; it may or may not have been stored, retry with the same"
-                                + " Idempotency-Key", instance, 1);
+                                + " Idempotency-Key",
+                        instance,
+                        1);
             }
             // Under /v1 an unmatched path is Levee's own 404; elsewhere it must stay an empty 404 so that Helidon
             // routes it on to /health, /metrics and /openapi.
-            case NotFoundException n -> instance != null && instance.startsWith("/v1/")
-                    ? Problems.response(ProblemType.NOT_FOUND, "no resource at " + instance, instance, null)
-                    : n.getResponse();
+            case NotFoundException n ->
+                instance != null && instance.startsWith("/v1/")
+                        ? Problems.response(ProblemType.NOT_FOUND, "no resource at " + instance, instance, null)
+                        : n.getResponse();
             case WebApplicationException w -> fromStatus(w, instance);
             default -> {
                 LOG.log(Level.SEVERE, "unexpected error on " + instance, error);
@@ -53,14 +56,17 @@ public class ProblemMapper implements ExceptionMapper<Throwable> {
 
     private static Response fromStatus(WebApplicationException w, String instance) {
         int status = w.getResponse().getStatus();
-        ProblemType type = switch (status) {
-            case 405 -> ProblemType.METHOD_NOT_ALLOWED;
-            case 406 -> ProblemType.NOT_ACCEPTABLE;
-            case 413 -> ProblemType.PAYLOAD_TOO_LARGE;
-            case 415 -> ProblemType.UNSUPPORTED_MEDIA_TYPE;
-            default -> status >= 500 ? ProblemType.INTERNAL : ProblemType.INVALID_REQUEST;
-        };
+        ProblemType type =
+                switch (status) {
+                    case 405 -> ProblemType.METHOD_NOT_ALLOWED;
+                    case 406 -> ProblemType.NOT_ACCEPTABLE;
+                    case 413 -> ProblemType.PAYLOAD_TOO_LARGE;
+                    case 415 -> ProblemType.UNSUPPORTED_MEDIA_TYPE;
+                    default -> status >= 500 ? ProblemType.INTERNAL : ProblemType.INVALID_REQUEST;
+                };
         Response r = Problems.response(type, w.getMessage(), instance, null);
-        return status == type.status() ? r : Response.fromResponse(r).status(status).build();
+        return status == type.status()
+                ? r
+                : Response.fromResponse(r).status(status).build();
     }
 }

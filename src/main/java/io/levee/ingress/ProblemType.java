@@ -48,6 +48,7 @@ public enum ProblemType {
 
     /** The stable identifier of this kind of error, e.g. {@code urn:levee:problem:unknown-queue}. */
     public URI type() {
-        return URI.create("urn:levee:problem:" + name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
+        return URI.create(
+                "urn:levee:problem:" + name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
     }
 }

@@ -1,11 +1,10 @@
 package io.levee.ingress;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
-
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.ws.rs.core.Response;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /** Builds {@code application/problem+json} responses (RFC 9457). */
 final class Problems {
@@ -13,15 +12,18 @@ final class Problems {
     static final String MEDIA_TYPE = "application/problem+json";
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private Problems() {
-    }
+    private Problems() {}
 
     static Response response(ProblemType type, String detail, String instance, Integer retryAfterSeconds) {
         return response(type, detail, instance, retryAfterSeconds, Map.of());
     }
 
-    static Response response(ProblemType type, String detail, String instance, Integer retryAfterSeconds,
-                             Map<String, Object> extensions) {
+    static Response response(
+            ProblemType type,
+            String detail,
+            String instance,
+            Integer retryAfterSeconds,
+            Map<String, Object> extensions) {
         Map<String, Object> body = document(type, detail, instance, extensions);
         Response.ResponseBuilder r = Response.status(type.status()).type(MEDIA_TYPE);
         if (retryAfterSeconds != null) {
@@ -44,8 +46,8 @@ final class Problems {
     }
 
     /** The problem document itself, also embedded in batch results. */
-    static Map<String, Object> document(ProblemType type, String detail, String instance,
-                                        Map<String, Object> extensions) {
+    static Map<String, Object> document(
+            ProblemType type, String detail, String instance, Map<String, Object> extensions) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("type", type.type().toString());
         body.put("title", type.title());

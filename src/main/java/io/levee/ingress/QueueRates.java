@@ -1,5 +1,13 @@
 package io.levee.ingress;
 
+import io.levee.config.LeveeConfig;
+import io.levee.config.QueueSettings;
+import io.levee.messaging.Broker;
+import io.levee.messaging.BrokerReady;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -9,15 +17,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-
-import io.levee.config.LeveeConfig;
-import io.levee.config.QueueSettings;
-import io.levee.messaging.Broker;
-import io.levee.messaging.BrokerReady;
-import jakarta.annotation.PreDestroy;
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
-import jakarta.inject.Inject;
 
 /**
  * Per queue: tasks this replica accepted, and a {@link RateWindow} sampled every {@value #SAMPLE_SECONDS} s from
@@ -30,6 +29,7 @@ public class QueueRates {
     static final int SAMPLE_SECONDS = 2;
     /** Bounds of every Retry-After Levee answers. */
     static final int MIN_RETRY_AFTER = 1;
+
     static final int MAX_RETRY_AFTER = 60;
 
     private static final Logger LOG = Logger.getLogger(QueueRates.class.getName());
@@ -53,8 +53,8 @@ public class QueueRates {
 
     synchronized void start(@Observes BrokerReady ready) {
         if (sampler == null) {
-            sampler = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("levee-rates")
-                    .factory());
+            sampler = Executors.newSingleThreadScheduledExecutor(
+                    Thread.ofPlatform().daemon().name("levee-rates").factory());
             sampling = sampler.scheduleWithFixedDelay(this::sample, 0, SAMPLE_SECONDS, TimeUnit.SECONDS);
         }
     }

@@ -1,10 +1,5 @@
 package io.levee.ingress;
 
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-
 import io.levee.config.LeveeConfig;
 import io.levee.config.QueueSettings;
 import io.levee.messaging.Broker;
@@ -17,6 +12,10 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /** {@code GET /v1/queues[/{queue}[/schema]]}: what each queue holds and how fast it fills and drains. */
 @ApplicationScoped
@@ -44,7 +43,8 @@ public class QueueResource {
         for (QueueSettings q : config.queues().values()) {
             queues.add(status(q));
         }
-        return Response.ok(TaskIntake.writeJson(Map.of("queues", queues)), MediaType.APPLICATION_JSON).build();
+        return Response.ok(TaskIntake.writeJson(Map.of("queues", queues)), MediaType.APPLICATION_JSON)
+                .build();
     }
 
     /** One queue. */
@@ -64,9 +64,10 @@ public class QueueResource {
     public Response schema(@PathParam("queue") String queue) {
         QueueNames.requireConfigured(config, queue);
         return schemas.document(queue)
-                .map(doc -> Response.ok(TaskIntake.writeJson(doc), "application/schema+json").build())
-                .orElseThrow(() -> new ProblemException(ProblemType.NO_SCHEMA, "queue '" + queue
-                        + "' takes any JSON value"));
+                .map(doc -> Response.ok(TaskIntake.writeJson(doc), "application/schema+json")
+                        .build())
+                .orElseThrow(() ->
+                        new ProblemException(ProblemType.NO_SCHEMA, "queue '" + queue + "' takes any JSON value"));
     }
 
     private Map<String, Object> status(QueueSettings q) {
@@ -78,7 +79,9 @@ public class QueueResource {
             s.put("consumers", broker.consumers(q.name()));
             s.put("deadLetterDepth", broker.depth(q.deadLetterQueue()));
         } catch (BrokerUnavailableException e) {
-            throw new ProblemException(ProblemType.BROKER_UNAVAILABLE, "the broker did not answer: " + e.getMessage(),
+            throw new ProblemException(
+                    ProblemType.BROKER_UNAVAILABLE,
+                    "the broker did not answer: " + e.getMessage(),
                     Admission.RETRY_AFTER_UNAVAILABLE);
         }
         s.put("ingestRate", round(rates.ingestRate(q.name())));

@@ -1,15 +1,5 @@
 package io.levee.ingress;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
@@ -20,6 +10,15 @@ import io.levee.config.LeveeConfig;
 import io.levee.config.QueueSettings;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * The JSON Schemas of task bodies, per queue ({@code levee.queues.<q>.schema}: a file path or classpath resource),
@@ -30,8 +29,7 @@ import jakarta.inject.Inject;
 public class QueueSchemas {
 
     /** One way a body breaks its queue's schema. */
-    record Violation(String path, String message) {
-    }
+    record Violation(String path, String message) {}
 
     private final Map<String, JsonNode> documents = new HashMap<>();
     private final Map<String, JsonSchema> schemas = new HashMap<>();
@@ -75,11 +73,15 @@ public class QueueSchemas {
     void requireValid(String queue, JsonNode body) {
         List<Violation> violations = violations(queue, body);
         if (!violations.isEmpty()) {
-            throw new ProblemException(ProblemType.SCHEMA_VIOLATION, violations.size()
-                    + " violation(s) of the schema of queue '" + queue + "'", null,
-                    Map.of("violations", violations.stream()
-                            .map(v -> Map.of("path", v.path(), "message", v.message()))
-                            .toList()));
+            throw new ProblemException(
+                    ProblemType.SCHEMA_VIOLATION,
+                    violations.size() + " violation(s) of the schema of queue '" + queue + "'",
+                    null,
+                    Map.of(
+                            "violations",
+                            violations.stream()
+                                    .map(v -> Map.of("path", v.path(), "message", v.message()))
+                                    .toList()));
         }
     }
 
@@ -90,11 +92,12 @@ public class QueueSchemas {
                 return TaskBodies.JSON.readTree(file.toFile());
             }
             String resource = location.startsWith("classpath:") ? location.substring(10) : location;
-            try (InputStream in = Thread.currentThread().getContextClassLoader()
+            try (InputStream in = Thread.currentThread()
+                    .getContextClassLoader()
                     .getResourceAsStream(resource.startsWith("/") ? resource.substring(1) : resource)) {
                 if (in == null) {
-                    throw new InvalidConfigurationException(key, location,
-                            "a readable JSON Schema file or classpath resource");
+                    throw new InvalidConfigurationException(
+                            key, location, "a readable JSON Schema file or classpath resource");
                 }
                 return TaskBodies.JSON.readTree(in);
             }
@@ -102,8 +105,11 @@ public class QueueSchemas {
             if (e instanceof InvalidConfigurationException ice) {
                 throw ice;
             }
-            throw new InvalidConfigurationException(key, location, "a JSON Schema that parses (" + e.getMessage()
-                    .lines().findFirst().orElse("") + ")");
+            throw new InvalidConfigurationException(
+                    key,
+                    location,
+                    "a JSON Schema that parses ("
+                            + e.getMessage().lines().findFirst().orElse("") + ")");
         }
     }
 }

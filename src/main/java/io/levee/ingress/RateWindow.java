@@ -11,8 +11,7 @@ import java.util.Deque;
  */
 final class RateWindow {
 
-    private record Sample(long nanos, long depth, long ingested) {
-    }
+    private record Sample(long nanos, long depth, long ingested) {}
 
     private final long windowNanos;
     private final Deque<Sample> samples = new ArrayDeque<>();

@@ -5,7 +5,6 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Optional;
-
 import redis.clients.jedis.JedisPooled;
 import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.params.SetParams;
@@ -30,7 +29,10 @@ final class RedisIdempotencyStore implements IdempotencyStore {
         String k = redisKey(queue, key);
         try {
             while (true) {
-                String set = redis.set(k, write(Entry.pending(fingerprint)), SetParams.setParams().nx().px(ttl.toMillis()));
+                String set = redis.set(
+                        k,
+                        write(Entry.pending(fingerprint)),
+                        SetParams.setParams().nx().px(ttl.toMillis()));
                 if ("OK".equals(set)) {
                     return Optional.empty();
                 }
@@ -48,7 +50,10 @@ final class RedisIdempotencyStore implements IdempotencyStore {
     @Override
     public void complete(String queue, String key, Entry accepted) {
         try {
-            redis.set(redisKey(queue, key), write(accepted), SetParams.setParams().xx().keepTtl());
+            redis.set(
+                    redisKey(queue, key),
+                    write(accepted),
+                    SetParams.setParams().xx().keepTtl());
         } catch (JedisException e) {
             throw unavailable(e);
         }
@@ -89,7 +94,9 @@ final class RedisIdempotencyStore implements IdempotencyStore {
     }
 
     private static ProblemException unavailable(JedisException e) {
-        return new ProblemException(ProblemType.BROKER_UNAVAILABLE, "the idempotency store (Redis) did not answer: "
-                + e.getMessage(), Admission.RETRY_AFTER_UNAVAILABLE);
+        return new ProblemException(
+                ProblemType.BROKER_UNAVAILABLE,
+                "the idempotency store (Redis) did not answer: " + e.getMessage(),
+                Admission.RETRY_AFTER_UNAVAILABLE);
     }
 }

@@ -1,5 +1,12 @@
 package io.levee.ingress;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.ws.rs.core.MediaType;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -8,14 +15,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.zip.ZipException;
-
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import jakarta.ws.rs.core.MediaType;
 
 /**
  * Reads and checks task bodies: size limits (before and after gzip decoding, so a gzip bomb stops at the limit),
@@ -28,8 +27,7 @@ final class TaskBodies {
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .build());
 
-    private TaskBodies() {
-    }
+    private TaskBodies() {}
 
     /** Refuses anything but {@code application/json} or {@code application/*+json} in UTF-8. */
     static void requireJsonMediaType(String contentType) {
@@ -40,13 +38,15 @@ final class TaskBodies {
         try {
             type = MediaType.valueOf(contentType);
         } catch (IllegalArgumentException e) {
-            throw new ProblemException(ProblemType.UNSUPPORTED_MEDIA_TYPE, "unparseable Content-Type '" + contentType + "'");
+            throw new ProblemException(
+                    ProblemType.UNSUPPORTED_MEDIA_TYPE, "unparseable Content-Type '" + contentType + "'");
         }
         boolean json = "application".equals(type.getType())
                 && ("json".equals(type.getSubtype()) || type.getSubtype().endsWith("+json"));
         String charset = type.getParameters().get("charset");
         if (!json || (charset != null && !"utf-8".equalsIgnoreCase(charset))) {
-            throw new ProblemException(ProblemType.UNSUPPORTED_MEDIA_TYPE,
+            throw new ProblemException(
+                    ProblemType.UNSUPPORTED_MEDIA_TYPE,
                     "Content-Type must be application/json in UTF-8, was '" + contentType + "'");
         }
     }
@@ -66,17 +66,19 @@ final class TaskBodies {
                 throw new ProblemException(ProblemType.INVALID_REQUEST, "Content-Length is not a number");
             }
         }
-        String encoding = contentEncoding == null ? "identity" : contentEncoding.trim().toLowerCase(Locale.ROOT);
+        String encoding =
+                contentEncoding == null ? "identity" : contentEncoding.trim().toLowerCase(Locale.ROOT);
         if (!List.of("identity", "", "gzip", "x-gzip").contains(encoding)) {
-            throw new ProblemException(ProblemType.UNSUPPORTED_MEDIA_TYPE,
+            throw new ProblemException(
+                    ProblemType.UNSUPPORTED_MEDIA_TYPE,
                     "Content-Encoding '" + contentEncoding + "' is not supported; use gzip or none");
         }
         // A gzip body arrives already decoding (GzipRequestDecoding): the limit below counts decoded bytes.
         try {
             return readLimited(in, limit);
         } catch (ZipException | EOFException e) {
-            throw new ProblemException(ProblemType.INVALID_CONTENT_ENCODING,
-                    "the body is not valid " + encoding + ": " + e.getMessage());
+            throw new ProblemException(
+                    ProblemType.INVALID_CONTENT_ENCODING, "the body is not valid " + encoding + ": " + e.getMessage());
         } catch (IOException e) {
             throw new ProblemException(ProblemType.INVALID_REQUEST, "the body could not be read: " + e.getMessage());
         }
@@ -95,8 +97,8 @@ final class TaskBodies {
     }
 
     private static ProblemException tooLarge(long limit) {
-        return new ProblemException(ProblemType.PAYLOAD_TOO_LARGE, "the body is larger than " + limit + " bytes"
-                + " (after decoding)");
+        return new ProblemException(
+                ProblemType.PAYLOAD_TOO_LARGE, "the body is larger than " + limit + " bytes" + " (after decoding)");
     }
 
     /** Parses exactly one strict JSON value. */
@@ -133,8 +135,7 @@ final class TaskBodies {
 
     /** One task of a batch: its exact bytes (published as they are, never compared) and its parsed value. */
     @SuppressWarnings("ArrayRecordComponent")
-    record Item(byte[] body, JsonNode value) {
-    }
+    record Item(byte[] body, JsonNode value) {}
 
     /**
      * Splits a batch (a JSON array) into its items, each keeping its exact bytes. A malformed item is reported with
@@ -163,8 +164,8 @@ final class TaskBodies {
                     throw new ProblemException(ProblemType.INVALID_JSON, "the array is not closed");
                 }
                 if (items.size() == maxItems) {
-                    throw new ProblemException(ProblemType.BATCH_TOO_LARGE,
-                            "a batch holds at most " + maxItems + " tasks");
+                    throw new ProblemException(
+                            ProblemType.BATCH_TOO_LARGE, "a batch holds at most " + maxItems + " tasks");
                 }
                 int start = (int) p.currentTokenLocation().getByteOffset();
                 JsonNode value;
@@ -189,7 +190,9 @@ final class TaskBodies {
     }
 
     private static ProblemException invalidJson(IOException e) {
-        String first = e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst().orElse("");
+        String first = e.getMessage() == null
+                ? e.toString()
+                : e.getMessage().lines().findFirst().orElse("");
         return new ProblemException(ProblemType.INVALID_JSON, "the body is not valid JSON: " + first);
     }
 }

@@ -1,5 +1,13 @@
 package io.levee.ingress;
 
+import io.levee.config.LeveeConfig;
+import io.levee.messaging.Broker;
+import io.levee.messaging.BrokerUnavailableException;
+import io.levee.messaging.QueueFullException;
+import io.levee.messaging.TaskEnvelope;
+import io.levee.messaging.TaskPublisher;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.InputStream;
 import java.security.MessageDigest;
@@ -17,15 +25,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.regex.Pattern;
 
-import io.levee.config.LeveeConfig;
-import io.levee.messaging.Broker;
-import io.levee.messaging.BrokerUnavailableException;
-import io.levee.messaging.QueueFullException;
-import io.levee.messaging.TaskEnvelope;
-import io.levee.messaging.TaskPublisher;
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
-
 /**
  * Taking tasks in, for {@code POST /v1/queues/{queue}/tasks[/batch]} ({@link TaskRoutes}): check, stamp, publish
  * with confirm, answer 202 (see openapi.yaml). Checks run cheapest first and all before anything is published, so
@@ -34,7 +33,8 @@ import jakarta.inject.Inject;
 @ApplicationScoped
 public class TaskIntake {
 
-    private static final Pattern TRACEPARENT = Pattern.compile("00-(?!0{32})[0-9a-f]{32}-(?!0{16})[0-9a-f]{16}-[0-9a-f]{2}");
+    private static final Pattern TRACEPARENT =
+            Pattern.compile("00-(?!0{32})[0-9a-f]{32}-(?!0{16})[0-9a-f]{16}-[0-9a-f]{2}");
     private static final Pattern REQUEST_ID = Pattern.compile("[\\x21-\\x7e]{1,128}");
     private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[\\x20-\\x7e]{1,255}");
 
@@ -47,8 +47,14 @@ public class TaskIntake {
     private final IdempotencyStore idempotency;
 
     @Inject
-    TaskIntake(LeveeConfig config, Broker broker, TaskPublisher publisher, QueueSchemas schemas,
-                 Admission admission, QueueRates rates, IdempotencyStore idempotency) {
+    TaskIntake(
+            LeveeConfig config,
+            Broker broker,
+            TaskPublisher publisher,
+            QueueSchemas schemas,
+            Admission admission,
+            QueueRates rates,
+            IdempotencyStore idempotency) {
         this.config = config;
         this.broker = broker;
         this.publisher = publisher;
@@ -66,8 +72,7 @@ public class TaskIntake {
 
     /** What to answer: status, headers and a JSON body (handed straight to the response, never compared). */
     @SuppressWarnings("ArrayRecordComponent")
-    record Answer(int status, Map<String, String> headers, byte[] body) {
-    }
+    record Answer(int status, Map<String, String> headers, byte[] body) {}
 
     /** Accepts one task; 202 only after the broker confirmed it. */
     Answer submit(String queue, Headers headers, InputStream entity) {
@@ -80,10 +85,11 @@ public class TaskIntake {
         requireAcceptedQueue(queue);
         TaskBodies.requireJsonMediaType(contentType);
         if (idempotencyKey != null && !IDEMPOTENCY_KEY.matcher(idempotencyKey).matches()) {
-            throw new ProblemException(ProblemType.INVALID_REQUEST, "Idempotency-Key must be 1-255 printable ASCII"
-                    + " characters");
+            throw new ProblemException(
+                    ProblemType.INVALID_REQUEST, "Idempotency-Key must be 1-255 printable ASCII" + " characters");
         }
-        byte[] body = TaskBodies.read(entity, contentEncoding, contentLength, config.ingest().maxBodySize());
+        byte[] body = TaskBodies.read(
+                entity, contentEncoding, contentLength, config.ingest().maxBodySize());
         if (schemas.hasSchema(queue)) {
             schemas.requireValid(queue, TaskBodies.parse(body));
         } else {
@@ -101,8 +107,11 @@ public class TaskIntake {
         }
         try {
             Accepted a = publishOne(queue, body, requestId, traceparent(traceparentHeader), idempotencyKey);
-            idempotency.complete(queue, idempotencyKey,
-                    new IdempotencyStore.Entry(fingerprint, a.id(), a.acceptedAt().toString(), a.requestId()));
+            idempotency.complete(
+                    queue,
+                    idempotencyKey,
+                    new IdempotencyStore.Entry(
+                            fingerprint, a.id(), a.acceptedAt().toString(), a.requestId()));
             return accepted(a);
         } catch (RuntimeException e) {
             idempotency.release(queue, idempotencyKey);
@@ -119,8 +128,10 @@ public class TaskIntake {
         String traceparentHeader = headers.get("traceparent");
         requireAcceptedQueue(queue);
         TaskBodies.requireJsonMediaType(contentType);
-        byte[] body = TaskBodies.read(entity, contentEncoding, contentLength, config.ingest().batchMaxBodySize());
-        List<TaskBodies.Item> items = TaskBodies.parseBatch(body, config.ingest().batchMaxItems());
+        byte[] body = TaskBodies.read(
+                entity, contentEncoding, contentLength, config.ingest().batchMaxBodySize());
+        List<TaskBodies.Item> items =
+                TaskBodies.parseBatch(body, config.ingest().batchMaxItems());
         for (int i = 0; i < items.size(); i++) {
             try {
                 schemas.requireValid(queue, items.get(i).value());
@@ -150,7 +161,8 @@ public class TaskIntake {
                     result.put("acceptedAt", a.acceptedAt().toString());
                     result.put("location", a.location());
                 } catch (ExecutionException e) {
-                    ProblemException p = e.getCause() instanceof ProblemException pe ? pe
+                    ProblemException p = e.getCause() instanceof ProblemException pe
+                            ? pe
                             : new ProblemException(ProblemType.INTERNAL, "unexpected error; see the server log");
                     allAccepted = false;
                     result.put("status", p.type().status());
@@ -189,15 +201,17 @@ public class TaskIntake {
 
     private void requireBroker() {
         if (!broker.isUp()) {
-            throw new ProblemException(ProblemType.BROKER_UNAVAILABLE, "not connected to the broker yet; nothing was"
-                    + " stored", Admission.RETRY_AFTER_UNAVAILABLE);
+            throw new ProblemException(
+                    ProblemType.BROKER_UNAVAILABLE,
+                    "not connected to the broker yet; nothing was" + " stored",
+                    Admission.RETRY_AFTER_UNAVAILABLE);
         }
     }
 
     private Accepted publish(String queue, byte[] body, String requestId, String traceparent, String key) {
         Instant acceptedAt = Instant.now();
-        TaskEnvelope task = new TaskEnvelope(Ids.uuid(), queue, acceptedAt.toEpochMilli(), 1,
-                requestId, traceparent, key, body);
+        TaskEnvelope task =
+                new TaskEnvelope(Ids.uuid(), queue, acceptedAt.toEpochMilli(), 1, requestId, traceparent, key, body);
         try {
             publisher.publish(task, config.ingest().publishTimeout());
         } catch (QueueFullException e) {
@@ -220,12 +234,15 @@ public class TaskIntake {
 
     private static Answer replay(String queue, IdempotencyStore.Entry entry, String fingerprint) {
         if (!entry.fingerprint().equals(fingerprint)) {
-            throw new ProblemException(ProblemType.IDEMPOTENCY_KEY_REUSED, "this Idempotency-Key was used on queue '"
-                    + queue + "' with a different body");
+            throw new ProblemException(
+                    ProblemType.IDEMPOTENCY_KEY_REUSED,
+                    "this Idempotency-Key was used on queue '" + queue + "' with a different body");
         }
         if (entry.isPending()) {
-            throw new ProblemException(ProblemType.IDEMPOTENCY_KEY_IN_USE, "a request with this Idempotency-Key is"
-                    + " still being published; retry shortly", 1);
+            throw new ProblemException(
+                    ProblemType.IDEMPOTENCY_KEY_IN_USE,
+                    "a request with this Idempotency-Key is" + " still being published; retry shortly",
+                    1);
         }
         return accepted(new Accepted(entry.taskId(), queue, Instant.parse(entry.acceptedAt()), entry.requestId()));
     }

@@ -1,9 +1,5 @@
 package io.levee.ingress;
 
-import java.util.Map;
-import java.util.logging.Level;
-import java.util.logging.Logger;
-
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.microprofile.server.RoutingPath;
@@ -13,6 +9,9 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.util.Map;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * {@code POST /v1/queues/{queue}/tasks} and {@code .../tasks/batch} on Helidon's own routing rather than JAX-RS:
@@ -41,10 +40,12 @@ public class TaskRoutes implements HttpService {
 
     private void answer(ServerRequest req, ServerResponse res, boolean batch) {
         String queue = req.path().pathParameters().get("queue");
-        TaskIntake.Headers headers = name -> req.headers().value(HeaderNames.create(name)).orElse(null);
+        TaskIntake.Headers headers =
+                name -> req.headers().value(HeaderNames.create(name)).orElse(null);
         TaskIntake.Answer answer;
         try {
-            answer = batch ? intake.submitBatch(queue, headers, req.content().inputStream())
+            answer = batch
+                    ? intake.submitBatch(queue, headers, req.content().inputStream())
                     : intake.submit(queue, headers, req.content().inputStream());
             answer.headers().forEach(res::header);
             res.header(HeaderNames.CONTENT_TYPE, "application/json");
@@ -52,7 +53,9 @@ public class TaskRoutes implements HttpService {
             answer = problem(res, p, req.path().path());
         } catch (RuntimeException e) {
             LOG.log(Level.SEVERE, "unexpected error on " + req.path().path(), e);
-            answer = problem(res, new ProblemException(ProblemType.INTERNAL, "unexpected error; see the server log"),
+            answer = problem(
+                    res,
+                    new ProblemException(ProblemType.INTERNAL, "unexpected error; see the server log"),
                     req.path().path());
         }
         res.status(Status.create(answer.status()));
@@ -64,7 +67,7 @@ public class TaskRoutes implements HttpService {
         if (p.retryAfterSeconds() != null) {
             res.header(HeaderNames.RETRY_AFTER, p.retryAfterSeconds().toString());
         }
-        return new TaskIntake.Answer(p.type().status(), Map.of(),
-                Problems.bytes(p.type(), p.getMessage(), instance, p.extensions()));
+        return new TaskIntake.Answer(
+                p.type().status(), Map.of(), Problems.bytes(p.type(), p.getMessage(), instance, p.extensions()));
     }
 }

@@ -1,10 +1,9 @@
 package io.levee.ingress;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
-
 import io.levee.config.LeveeConfig;
 import io.levee.config.QueueSettings;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.eclipse.microprofile.openapi.OASFilter;
 import org.eclipse.microprofile.openapi.models.OpenAPI;
@@ -21,7 +20,8 @@ public class TaskSchemaLinks implements OASFilter {
     @Override
     public void filterOpenAPI(OpenAPI openAPI) {
         Map<String, Object> links = new LinkedHashMap<>();
-        for (QueueSettings q : LeveeConfig.load(ConfigProvider.getConfig()).queues().values()) {
+        for (QueueSettings q :
+                LeveeConfig.load(ConfigProvider.getConfig()).queues().values()) {
             if (q.schema().isPresent()) {
                 links.put(q.name(), "/v1/queues/" + q.name() + "/schema");
             }

@@ -1,15 +1,14 @@
 package io.levee.limits;
 
-import java.lang.reflect.Method;
-import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
-
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.spi.AnnotatedMethod;
 import jakarta.enterprise.inject.spi.DefinitionException;
 import jakarta.enterprise.inject.spi.Extension;
 import jakarta.enterprise.inject.spi.ProcessManagedBean;
+import java.lang.reflect.Method;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.microprofile.config.ConfigProvider;
 
 /**
@@ -30,8 +29,10 @@ public class RateLimitExtension implements Extension {
                 continue;
             }
             try {
-                settings.put(m.getJavaMember(), RateLimitSettings.resolve(annotation, m.getJavaMember(),
-                        onMethod == null, ConfigProvider.getConfig()));
+                settings.put(
+                        m.getJavaMember(),
+                        RateLimitSettings.resolve(
+                                annotation, m.getJavaMember(), onMethod == null, ConfigProvider.getConfig()));
             } catch (IllegalArgumentException e) {
                 event.addDefinitionError(new DefinitionException(e.getMessage(), e));
             }
@@ -45,10 +46,13 @@ public class RateLimitExtension implements Extension {
 
     /** The one limiter of a rate-limited method in this deployment, created at its first call. */
     RateLimiter limiter(Method method, RateLimitListener listener) {
-        return limiters.computeIfAbsent(method, m -> new RateLimiter(
-                m.getDeclaringClass().getName() + "#" + m.getName(),
-                settings(m).orElseThrow(() -> new IllegalStateException(
-                        "@RateLimit on " + m + " was not seen at deployment")),
-                listener));
+        return limiters.computeIfAbsent(
+                method,
+                m -> new RateLimiter(
+                        m.getDeclaringClass().getName() + "#" + m.getName(),
+                        settings(m)
+                                .orElseThrow(() -> new IllegalStateException(
+                                        "@RateLimit on " + m + " was not seen at deployment")),
+                        listener));
     }
 }

@@ -1,7 +1,5 @@
 package io.levee.limits;
 
-import java.io.Serializable;
-
 import jakarta.annotation.Priority;
 import jakarta.enterprise.inject.Any;
 import jakarta.enterprise.inject.Instance;
@@ -9,6 +7,7 @@ import jakarta.inject.Inject;
 import jakarta.interceptor.AroundInvoke;
 import jakarta.interceptor.Interceptor;
 import jakarta.interceptor.InvocationContext;
+import java.io.Serializable;
 
 /**
  * Applies {@link RateLimit}. Its priority is pinned just inside MicroProfile Fault Tolerance (Helidon's interceptor

@@ -11,8 +11,7 @@ import java.util.List;
 public interface RateLimitListener {
 
     /** A listener that ignores everything. */
-    RateLimitListener NONE = new RateLimitListener() {
-    };
+    RateLimitListener NONE = new RateLimitListener() {};
 
     /** One listener telling all of these, in order. */
     static RateLimitListener all(List<? extends RateLimitListener> listeners) {
@@ -36,14 +35,11 @@ public interface RateLimitListener {
     }
 
     /** A call got a permit (after waiting or not). */
-    default void permitted(String limiter) {
-    }
+    default void permitted(String limiter) {}
 
     /** A call had to wait this long for its permit. */
-    default void waited(String limiter, Duration waited) {
-    }
+    default void waited(String limiter, Duration waited) {}
 
     /** A call got no permit and failed with {@link RateLimitException}. */
-    default void rejected(String limiter) {
-    }
+    default void rejected(String limiter) {}
 }

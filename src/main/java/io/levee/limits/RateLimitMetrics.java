@@ -1,11 +1,10 @@
 package io.levee.limits;
 
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 import org.eclipse.microprofile.metrics.Counter;
 import org.eclipse.microprofile.metrics.MetricRegistry;
 import org.eclipse.microprofile.metrics.Tag;
@@ -49,12 +48,13 @@ public class RateLimitMetrics implements RateLimitListener {
     private LimiterMetrics metrics(String limiter) {
         return limiters.computeIfAbsent(limiter, name -> {
             Tag tag = new Tag("method", name);
-            return new LimiterMetrics(registry.counter("levee.ratelimit.permits", tag),
-                    registry.counter("levee.ratelimit.waits", tag), registry.timer("levee.ratelimit.wait", tag),
+            return new LimiterMetrics(
+                    registry.counter("levee.ratelimit.permits", tag),
+                    registry.counter("levee.ratelimit.waits", tag),
+                    registry.timer("levee.ratelimit.wait", tag),
                     registry.counter("levee.ratelimit.rejections", tag));
         });
     }
 
-    private record LimiterMetrics(Counter permits, Counter waits, Timer waitTime, Counter rejections) {
-    }
+    private record LimiterMetrics(Counter permits, Counter waits, Timer waitTime, Counter rejections) {}
 }

@@ -6,7 +6,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Function;
-
 import org.eclipse.microprofile.config.Config;
 
 /**
@@ -19,8 +18,8 @@ import org.eclipse.microprofile.config.Config;
  * @param mode       what a call without a permit does
  * @param maxWait    in WAIT mode, the longest a call waits
  */
-public record RateLimitSettings(int value, Duration window, Duration minSpacing, RateLimit.Type type,
-                                RateLimit.Mode mode, Duration maxWait) {
+public record RateLimitSettings(
+        int value, Duration window, Duration minSpacing, RateLimit.Type type, RateLimit.Mode mode, Duration maxWait) {
 
     public RateLimitSettings {
         if (value < 1) {
@@ -36,8 +35,8 @@ public record RateLimitSettings(int value, Duration window, Duration minSpacing,
             throw new IllegalArgumentException("maxWait = " + maxWait + "; allowed: zero or a positive duration");
         }
         if (type == RateLimit.Type.SMOOTH && window.dividedBy(value).isZero()) {
-            throw new IllegalArgumentException("value = " + value + " per window = " + window
-                    + "; allowed: at most one permit per nanosecond");
+            throw new IllegalArgumentException(
+                    "value = " + value + " per window = " + window + "; allowed: at most one permit per nanosecond");
         }
     }
 
@@ -57,25 +56,34 @@ public record RateLimitSettings(int value, Duration window, Duration minSpacing,
         try {
             int value = lookup.get("value", Integer::parseInt).orElse(annotation.value());
             long window = lookup.get("window", Long::parseLong).orElse(annotation.window());
-            ChronoUnit windowUnit = lookup.get("windowUnit", RateLimitSettings::unit).orElse(annotation.windowUnit());
+            ChronoUnit windowUnit =
+                    lookup.get("windowUnit", RateLimitSettings::unit).orElse(annotation.windowUnit());
             long spacing = lookup.get("minSpacing", Long::parseLong).orElse(annotation.minSpacing());
-            ChronoUnit spacingUnit = lookup.get("minSpacingUnit", RateLimitSettings::unit)
-                    .orElse(annotation.minSpacingUnit());
+            ChronoUnit spacingUnit =
+                    lookup.get("minSpacingUnit", RateLimitSettings::unit).orElse(annotation.minSpacingUnit());
             RateLimit.Type type = lookup.get("type", s -> RateLimit.Type.valueOf(s.toUpperCase(Locale.ROOT)))
                     .orElse(annotation.type());
             RateLimit.Mode mode = lookup.get("mode", s -> RateLimit.Mode.valueOf(s.toUpperCase(Locale.ROOT)))
                     .orElse(annotation.mode());
             long maxWait = lookup.get("maxWait", Long::parseLong).orElse(annotation.maxWait());
-            ChronoUnit maxWaitUnit = lookup.get("maxWaitUnit", RateLimitSettings::unit).orElse(annotation.maxWaitUnit());
+            ChronoUnit maxWaitUnit =
+                    lookup.get("maxWaitUnit", RateLimitSettings::unit).orElse(annotation.maxWaitUnit());
             if (window < 1) {
                 throw new IllegalArgumentException("window = " + window + "; allowed: at least 1");
             }
-            return new RateLimitSettings(value, Duration.of(window, windowUnit), Duration.of(spacing, spacingUnit),
-                    type, mode, Duration.of(maxWait, maxWaitUnit));
+            return new RateLimitSettings(
+                    value,
+                    Duration.of(window, windowUnit),
+                    Duration.of(spacing, spacingUnit),
+                    type,
+                    mode,
+                    Duration.of(maxWait, maxWaitUnit));
         } catch (IllegalArgumentException | ArithmeticException e) {
-            throw new IllegalArgumentException("Invalid @RateLimit on " + className + "#" + method.getName() + ": "
-                    + e.getMessage() + " (annotation, or config " + methodKey + "<attribute>"
-                    + (onClass ? " / " + classKey + "<attribute>" : "") + ")", e);
+            throw new IllegalArgumentException(
+                    "Invalid @RateLimit on " + className + "#" + method.getName() + ": "
+                            + e.getMessage() + " (annotation, or config " + methodKey + "<attribute>"
+                            + (onClass ? " / " + classKey + "<attribute>" : "") + ")",
+                    e);
         }
     }
 

@@ -1,13 +1,12 @@
 package io.levee.limits;
 
-import java.time.Duration;
-import java.util.function.LongSupplier;
-
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.ConsumptionProbe;
 import io.github.bucket4j.TimeMeter;
 import io.github.bucket4j.local.LocalBucketBuilder;
+import java.time.Duration;
+import java.util.function.LongSupplier;
 
 /**
  * One rate limit, enforced by a bucket4j bucket built from its {@link RateLimitSettings}:
@@ -44,27 +43,42 @@ public final class RateLimiter {
         this.nanoTime = nanoTime;
         LocalBucketBuilder builder = Bucket.builder().addLimit(bandwidth(settings));
         if (!settings.minSpacing().isZero()) {
-            builder.addLimit(Bandwidth.builder().capacity(1).refillIntervally(1, settings.minSpacing()).build());
+            builder.addLimit(Bandwidth.builder()
+                    .capacity(1)
+                    .refillIntervally(1, settings.minSpacing())
+                    .build());
         }
         this.bucket = builder.withCustomTimePrecision(new TimeMeter() {
-            @Override
-            public long currentTimeNanos() {
-                return nanoTime.getAsLong();
-            }
+                    @Override
+                    public long currentTimeNanos() {
+                        return nanoTime.getAsLong();
+                    }
 
-            @Override
-            public boolean isWallClockBased() {
-                return false;
-            }
-        }).build();
+                    @Override
+                    public boolean isWallClockBased() {
+                        return false;
+                    }
+                })
+                .build();
     }
 
     private static Bandwidth bandwidth(RateLimitSettings s) {
         return switch (s.type()) {
-            case FIXED -> Bandwidth.builder().capacity(s.value()).refillIntervally(s.value(), s.window()).build();
-            case ROLLING -> Bandwidth.builder().capacity(s.value()).refillGreedy(s.value(), s.window()).build();
-            case SMOOTH -> Bandwidth.builder().capacity(1).refillGreedy(1, s.window().dividedBy(s.value()))
-                    .build();
+            case FIXED ->
+                Bandwidth.builder()
+                        .capacity(s.value())
+                        .refillIntervally(s.value(), s.window())
+                        .build();
+            case ROLLING ->
+                Bandwidth.builder()
+                        .capacity(s.value())
+                        .refillGreedy(s.value(), s.window())
+                        .build();
+            case SMOOTH ->
+                Bandwidth.builder()
+                        .capacity(1)
+                        .refillGreedy(1, s.window().dividedBy(s.value()))
+                        .build();
         };
     }
 
@@ -101,8 +115,10 @@ public final class RateLimiter {
         }
         listener.rejected(name);
         throw new RateLimitException("rate limit of " + name + " exceeded (" + settings.value() + " per "
-                + settings.window() + (settings.mode() == RateLimit.Mode.WAIT
-                ? ", no permit within " + settings.maxWait().toMillis() + " ms" : "")
+                + settings.window()
+                + (settings.mode() == RateLimit.Mode.WAIT
+                        ? ", no permit within " + settings.maxWait().toMillis() + " ms"
+                        : "")
                 + ")");
     }
 }

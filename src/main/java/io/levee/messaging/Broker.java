@@ -1,15 +1,5 @@
 package io.levee.messaging;
 
-import java.io.IOException;
-import java.net.URI;
-import java.time.Duration;
-import java.util.HashMap;
-import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.TimeoutException;
-import java.util.logging.Level;
-import java.util.logging.Logger;
-
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
@@ -23,6 +13,15 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.jms.JMSException;
 import jakarta.jms.Message;
+import java.io.IOException;
+import java.net.URI;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeoutException;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * The broker as Levee sees it: an amqp-client connection for topology and queue depth, and factories for the
@@ -133,8 +132,7 @@ public class Broker {
         f.setRequeueOnMessageListenerException(true);
         f.setRequeueOnTimeout(true);
         f.setDeclareReplyToDestination(false);
-        f.setAmqpPropertiesCustomiser((props, message) -> props
-                .contentType(WireHeaders.CONTENT_TYPE)
+        f.setAmqpPropertiesCustomiser((props, message) -> props.contentType(WireHeaders.CONTENT_TYPE)
                 .messageId(property(message, WireHeaders.TASK_ID))
                 .headers(userHeaders(message)));
         return f;

@@ -1,5 +1,4 @@
 package io.levee.messaging;
 
 /** CDI event fired once the broker is reachable and Levee's topology is declared; consumers start on it. */
-public record BrokerReady() {
-}
+public record BrokerReady() {}

@@ -11,5 +11,4 @@ package io.levee.messaging;
  * @param confirmTimeouts attempts without a completion before their deadline
  * @param failed          attempts that failed otherwise (closed channel or connection)
  */
-public record PublishStats(long sent, long confirmed, long nacked, long confirmTimeouts, long failed) {
-}
+public record PublishStats(long sent, long confirmed, long nacked, long confirmTimeouts, long failed) {}

@@ -1,5 +1,11 @@
 package io.levee.messaging;
 
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Deque;
@@ -8,13 +14,6 @@ import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.TimeoutException;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-
-import com.rabbitmq.client.AMQP;
-import com.rabbitmq.client.Channel;
-import com.rabbitmq.client.Connection;
-import jakarta.annotation.PreDestroy;
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 
 /**
  * Confirmed publishing of copies of received tasks: the retry copy into a {@code Q.retry.<delay>} queue, the
@@ -75,8 +74,10 @@ public class RedirectPublisher {
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
             }
-            throw new BrokerUnavailableException("no confirm for the copy of task " + task.id() + " to '" + routingKey
-                    + "' within " + confirmTimeout.toMillis() + " ms: " + e, e);
+            throw new BrokerUnavailableException(
+                    "no confirm for the copy of task " + task.id() + " to '" + routingKey + "' within "
+                            + confirmTimeout.toMillis() + " ms: " + e,
+                    e);
         }
     }
 

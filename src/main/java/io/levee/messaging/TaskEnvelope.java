@@ -19,8 +19,15 @@ import java.util.Objects;
  */
 // The body is the caller's raw bytes; equals, hashCode and toString below treat it by content.
 @SuppressWarnings("ArrayRecordComponent")
-public record TaskEnvelope(String id, String queue, long submittedAt, int attempt, String requestId,
-                           String traceparent, String idempotencyKey, byte[] body) {
+public record TaskEnvelope(
+        String id,
+        String queue,
+        long submittedAt,
+        int attempt,
+        String requestId,
+        String traceparent,
+        String idempotencyKey,
+        byte[] body) {
 
     public TaskEnvelope {
         Objects.requireNonNull(id, "id");
@@ -60,7 +67,9 @@ public record TaskEnvelope(String id, String queue, long submittedAt, int attemp
             throw new MalformedTaskException("task has neither a levee-task-id header nor a message id");
         }
         String q = text(headers.get(WireHeaders.QUEUE));
-        return new TaskEnvelope(id, q == null ? queue : q,
+        return new TaskEnvelope(
+                id,
+                q == null ? queue : q,
                 number(headers, WireHeaders.SUBMITTED_AT, 0L),
                 (int) number(headers, WireHeaders.ATTEMPT, 1L),
                 text(headers.get(WireHeaders.REQUEST_ID)),
@@ -101,9 +110,14 @@ public record TaskEnvelope(String id, String queue, long submittedAt, int attemp
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof TaskEnvelope t && id.equals(t.id) && queue.equals(t.queue) && submittedAt == t.submittedAt
-                && attempt == t.attempt && Objects.equals(requestId, t.requestId)
-                && Objects.equals(traceparent, t.traceparent) && Objects.equals(idempotencyKey, t.idempotencyKey)
+        return o instanceof TaskEnvelope t
+                && id.equals(t.id)
+                && queue.equals(t.queue)
+                && submittedAt == t.submittedAt
+                && attempt == t.attempt
+                && Objects.equals(requestId, t.requestId)
+                && Objects.equals(traceparent, t.traceparent)
+                && Objects.equals(idempotencyKey, t.idempotencyKey)
                 && Arrays.equals(body, t.body);
     }
 

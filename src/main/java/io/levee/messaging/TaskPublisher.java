@@ -1,18 +1,5 @@
 package io.levee.messaging;
 
-import java.time.Duration;
-import java.util.Deque;
-import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedDeque;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.LongAdder;
-import java.util.logging.Level;
-import java.util.logging.Logger;
-
 import com.rabbitmq.jms.admin.RMQConnectionFactory;
 import com.rabbitmq.jms.admin.RMQDestination;
 import io.levee.config.PublishSettings;
@@ -26,6 +13,18 @@ import jakarta.jms.JMSException;
 import jakarta.jms.Message;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
+import java.time.Duration;
+import java.util.Deque;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * Confirmed publishing through Jakarta Messaging. A call returns only after the broker confirmed the write.
@@ -81,8 +80,10 @@ public class TaskPublisher {
             }
             long remaining = deadline - System.nanoTime();
             if (remaining <= 0) {
-                throw new BrokerUnavailableException("no broker confirm for task " + task.id() + " within "
-                        + timeout.toMillis() + " ms" + (last == null ? "" : ": " + last), last);
+                throw new BrokerUnavailableException(
+                        "no broker confirm for task " + task.id() + " within " + timeout.toMillis() + " ms"
+                                + (last == null ? "" : ": " + last),
+                        last);
             }
             PooledSession session = acquire(remaining);
             if (session == null) {
@@ -90,7 +91,10 @@ public class TaskPublisher {
             }
             try {
                 sent.increment();
-                session.send(task, destination(task.queue()), Math.min(remaining, settings.confirmTimeout().toNanos()));
+                session.send(
+                        task,
+                        destination(task.queue()),
+                        Math.min(remaining, settings.confirmTimeout().toNanos()));
                 confirmed.increment();
                 release(session);
                 return;
@@ -145,8 +149,8 @@ public class TaskPublisher {
         } catch (JMSException | RuntimeException e) {
             permits.release();
             resetConnection();
-            throw new BrokerUnavailableException("cannot open a publishing session on " + broker.redacted() + ": "
-                    + e.getMessage(), e);
+            throw new BrokerUnavailableException(
+                    "cannot open a publishing session on " + broker.redacted() + ": " + e.getMessage(), e);
         }
     }
 

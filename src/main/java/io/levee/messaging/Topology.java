@@ -1,17 +1,16 @@
 package io.levee.messaging;
 
-import java.io.IOException;
-import java.time.Duration;
-import java.util.Collection;
-import java.util.HashMap;
-import java.util.Map;
-
 import com.rabbitmq.client.BuiltinExchangeType;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ShutdownSignalException;
 import io.levee.LeveeException;
 import io.levee.config.QueueSettings;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * Levee's broker topology, declared idempotently at startup (see DESIGN.md, "Topology"):
@@ -32,8 +31,7 @@ public final class Topology {
     /** The exchange dead-letter copies go through, with the dead-letter queue name as routing key. */
     public static final String DEAD_LETTERS = "levee.dlx";
 
-    private Topology() {
-    }
+    private Topology() {}
 
     /** The retry queue of a queue for one backoff delay, e.g. {@code orders.retry.10s}. */
     public static String retryQueue(String queue, Duration delay) {
@@ -48,7 +46,8 @@ public final class Topology {
             ch.exchangeDeclare(UNROUTABLE, BuiltinExchangeType.FANOUT, true);
             ch.queueDeclare(UNROUTABLE, true, false, false, Map.of("x-queue-type", "quorum"));
             ch.queueBind(UNROUTABLE, UNROUTABLE, "");
-            ch.exchangeDeclare(TASKS, BuiltinExchangeType.DIRECT, true, false, Map.of("alternate-exchange", UNROUTABLE));
+            ch.exchangeDeclare(
+                    TASKS, BuiltinExchangeType.DIRECT, true, false, Map.of("alternate-exchange", UNROUTABLE));
             ch.exchangeDeclare(DEAD_LETTERS, BuiltinExchangeType.DIRECT, true);
         } catch (java.util.concurrent.TimeoutException e) {
             throw new IOException(e);
@@ -85,9 +84,11 @@ public final class Topology {
             if (!(e.getCause() instanceof ShutdownSignalException signal)) {
                 throw e;
             }
-            throw new LeveeException("Queue '" + q.name() + "' (or its .dlq/.retry queues) exists on the broker with"
-                    + " a different definition: " + signal.getReason() + ". Delete it or align levee.queues."
-                    + q.name() + ".* with it.", e);
+            throw new LeveeException(
+                    "Queue '" + q.name() + "' (or its .dlq/.retry queues) exists on the broker with"
+                            + " a different definition: " + signal.getReason() + ". Delete it or align levee.queues."
+                            + q.name() + ".* with it.",
+                    e);
         } catch (java.util.concurrent.TimeoutException e) {
             throw new IOException(e);
         }

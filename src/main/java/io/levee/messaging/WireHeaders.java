@@ -20,6 +20,5 @@ public final class WireHeaders {
     /** The AMQP content type of every task body. */
     public static final String CONTENT_TYPE = "application/json";
 
-    private WireHeaders() {
-    }
+    private WireHeaders() {}
 }

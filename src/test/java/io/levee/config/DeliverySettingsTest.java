@@ -1,33 +1,29 @@
 package io.levee.config;
 
-import java.time.Duration;
-import java.util.Map;
-
-import io.helidon.config.mp.MpConfigSources;
-import org.eclipse.microprofile.config.Config;
-import org.eclipse.microprofile.config.spi.ConfigProviderResolver;
-import org.junit.jupiter.api.Test;
-
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.is;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-class DeliverySettingsTest {
+import io.levee.testing.TestConfig;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
 
-    private static Config config(Map<String, String> values) {
-        return ConfigProviderResolver.instance().getBuilder().withSources(MpConfigSources.create(values)).build();
-    }
+class DeliverySettingsTest {
 
     @Test
     void aQueueWithoutUrlHasNoDelivery() {
-        assertThat(DeliverySettings.load(config(Map.of()), "orders").isPresent(), is(false));
+        assertThat(DeliverySettings.load(TestConfig.of(Map.of()), "orders").isPresent(), is(false));
     }
 
     @Test
     void defaultsApplyAroundTheUrl() {
-        DeliverySettings d = DeliverySettings.load(config(Map.of(
-                "levee.queues.orders.delivery.url", "http://127.0.0.1:9000/orders",
-                "levee.queues.orders.delivery.max-rate", "250")), "orders").orElseThrow();
+        DeliverySettings d = DeliverySettings.load(
+                        TestConfig.of(Map.of(
+                                "levee.queues.orders.delivery.url", "http://127.0.0.1:9000/orders",
+                                "levee.queues.orders.delivery.max-rate", "250")),
+                        "orders")
+                .orElseThrow();
 
         assertThat(d.url().toString(), is("http://127.0.0.1:9000/orders"));
         assertThat(d.maxRate(), is(250));
@@ -37,15 +33,23 @@ class DeliverySettingsTest {
 
     @Test
     void aUrlThatIsNotHttpOrARateBelowOneStopsStartup() {
-        InvalidConfigurationException url = assertThrows(InvalidConfigurationException.class,
-                () -> DeliverySettings.load(config(Map.of("levee.queues.q.delivery.url", "ftp://x/y")), "q"));
-        assertThat(url.getMessage(), is("Invalid configuration: levee.queues.q.delivery.url = 'ftp://x/y'; allowed: an"
-                + " http:// or https:// URL"));
+        InvalidConfigurationException url = assertThrows(
+                InvalidConfigurationException.class,
+                () -> DeliverySettings.load(TestConfig.of(Map.of("levee.queues.q.delivery.url", "ftp://x/y")), "q"));
+        assertThat(
+                url.getMessage(),
+                is("Invalid configuration: levee.queues.q.delivery.url = 'ftp://x/y'; allowed: an"
+                        + " http:// or https:// URL"));
 
-        InvalidConfigurationException rate = assertThrows(InvalidConfigurationException.class,
-                () -> DeliverySettings.load(config(Map.of("levee.queues.q.delivery.url", "http://x/y",
-                        "levee.queues.q.delivery.max-rate", "0")), "q"));
-        assertThat(rate.getMessage(), is("Invalid configuration: levee.queues.q.delivery.max-rate = '0'; allowed: a"
-                + " whole number from 1 to 1000000"));
+        InvalidConfigurationException rate = assertThrows(
+                InvalidConfigurationException.class,
+                () -> DeliverySettings.load(
+                        TestConfig.of(Map.of(
+                                "levee.queues.q.delivery.url", "http://x/y", "levee.queues.q.delivery.max-rate", "0")),
+                        "q"));
+        assertThat(
+                rate.getMessage(),
+                is("Invalid configuration: levee.queues.q.delivery.max-rate = '0'; allowed: a"
+                        + " whole number from 1 to 1000000"));
     }
 }

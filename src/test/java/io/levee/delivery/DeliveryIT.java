@@ -1,5 +1,18 @@
 package io.levee.delivery;
 
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.lessThanOrEqualTo;
+
+import io.helidon.microprofile.testing.junit5.AddConfig;
+import io.helidon.microprofile.testing.junit5.HelidonTest;
+import io.levee.testing.DownstreamStub;
+import io.levee.testing.TaskFeed;
+import io.levee.testing.TestBroker;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.client.WebTarget;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -10,23 +23,9 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import io.helidon.microprofile.testing.junit5.AddConfig;
-import io.helidon.microprofile.testing.junit5.HelidonTest;
-import io.levee.testing.DownstreamStub;
-import io.levee.testing.TaskFeed;
-import io.levee.testing.TestBroker;
-import jakarta.inject.Inject;
-import jakarta.ws.rs.client.WebTarget;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-
-import static org.awaitility.Awaitility.await;
-import static org.hamcrest.MatcherAssert.assertThat;
-import static org.hamcrest.Matchers.hasSize;
-import static org.hamcrest.Matchers.is;
-import static org.hamcrest.Matchers.lessThanOrEqualTo;
 
 /**
  * The built-in HTTP delivery end to end: tasks POSTed to Levee, through a real broker, to a real HTTP downstream
@@ -46,7 +45,8 @@ import static org.hamcrest.Matchers.lessThanOrEqualTo;
 class DeliveryIT {
 
     static final Duration DEADLINE = Duration.ofSeconds(30);
-    static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     static final Pattern ID = Pattern.compile("\"id\"\\s*:\\s*\"([^\"]+)\"");
 
     @Inject
@@ -81,7 +81,9 @@ class DeliveryIT {
 
         String id = submit("it-delivery-flaky", "{\"flaky\":true}", null, null);
 
-        await("delivered on attempt 3").atMost(DEADLINE).until(() -> arrivalsOf("/flaky", id).size() == 3);
+        await("delivered on attempt 3")
+                .atMost(DEADLINE)
+                .until(() -> arrivalsOf("/flaky", id).size() == 3);
         List<DownstreamStub.Arrival> tries = arrivalsOf("/flaky", id);
         assertThat(tries.stream().map(DownstreamStub.Arrival::answered).toList(), is(List.of(503, 503, 200)));
         assertThat(tries.stream().map(t -> t.header("Levee-Attempt")).toList(), is(List.of("1", "2", "3")));
@@ -112,8 +114,12 @@ class DeliveryIT {
         List<String> ids = TaskFeed.publish("it-delivery-paced", 70);
 
         await("all delivered").atMost(DEADLINE).until(() -> DownstreamStub.arrivals("/paced").stream()
-                .map(a -> a.header("Idempotency-Key")).toList().containsAll(ids));
-        List<Long> times = DownstreamStub.arrivals("/paced").stream().map(DownstreamStub.Arrival::nanos).sorted()
+                .map(a -> a.header("Idempotency-Key"))
+                .toList()
+                .containsAll(ids));
+        List<Long> times = DownstreamStub.arrivals("/paced").stream()
+                .map(DownstreamStub.Arrival::nanos)
+                .sorted()
                 .toList();
         assertThat("arrivals in the busiest second at max-rate 20", busiestSecond(times), lessThanOrEqualTo(21));
         assertThat("concurrency defaults to max-in-flight", consumers("it-delivery-paced"), is(4));
@@ -150,8 +156,8 @@ class DeliveryIT {
     }
 
     private HttpResponse<String> get(String path) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(base() + path)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        return HTTP.send(
+                HttpRequest.newBuilder(URI.create(base() + path)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private String base() {
@@ -159,15 +165,20 @@ class DeliveryIT {
     }
 
     private static List<DownstreamStub.Arrival> arrivalsOf(String path, String id) {
-        return DownstreamStub.arrivals(path).stream().filter(a -> id.equals(a.header("Idempotency-Key"))).toList();
+        return DownstreamStub.arrivals(path).stream()
+                .filter(a -> id.equals(a.header("Idempotency-Key")))
+                .toList();
     }
 
     private static List<TaskFeed.Received> dlqFor(String queue, String id) {
-        return TaskFeed.take(queue + ".dlq").stream().filter(r -> id.equals(r.header("levee-task-id"))).toList();
+        return TaskFeed.take(queue + ".dlq").stream()
+                .filter(r -> id.equals(r.header("levee-task-id")))
+                .toList();
     }
 
     private static int consumers(String queue) {
-        try (var c = TestBroker.connect(); var ch = c.createChannel()) {
+        try (var c = TestBroker.connect();
+                var ch = c.createChannel()) {
             return ch.queueDeclarePassive(queue).getConsumerCount();
         } catch (java.io.IOException | java.util.concurrent.TimeoutException e) {
             throw new IllegalStateException(e);

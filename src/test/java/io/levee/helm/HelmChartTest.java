@@ -1,26 +1,24 @@
 package io.levee.helm;
 
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-
-import com.marcnuri.helm.Helm;
-import com.marcnuri.helm.LintResult;
-import io.helidon.config.mp.MpConfigSources;
-import io.levee.config.LeveeConfig;
-import io.levee.config.QueueSettings;
-import org.eclipse.microprofile.config.spi.ConfigProviderResolver;
-import org.junit.jupiter.api.Test;
-import org.yaml.snakeyaml.Yaml;
-
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.is;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import com.marcnuri.helm.Helm;
+import com.marcnuri.helm.LintResult;
+import io.levee.config.LeveeConfig;
+import io.levee.config.QueueSettings;
+import io.levee.testing.TestConfig;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.yaml.snakeyaml.Yaml;
 
 /** Renders the chart with embedded Helm (no cluster) and checks what a deployment relies on. */
 class HelmChartTest {
@@ -35,7 +33,8 @@ class HelmChartTest {
 
     @Test
     void gatewayAndWorkerRunTheSameImageInTheirRolesWithProbesAndAGracePeriodAboveTheDrainTimeout() {
-        Map<String, Map<String, Object>> docs = render(new Helm(CHART).template().withName("shop"));
+        Map<String, Map<String, Object>> docs =
+                render(new Helm(CHART).template().withName("shop"));
 
         Map<String, Object> gateway = container(docs.get("Deployment/shop-levee-gateway"));
         Map<String, Object> worker = container(docs.get("Deployment/shop-levee-worker"));
@@ -45,8 +44,8 @@ class HelmChartTest {
         assertThat(path(gateway, "readinessProbe", "httpGet", "path"), is("/health/ready"));
         assertThat(path(worker, "livenessProbe", "httpGet", "path"), is("/health/live"));
 
-        int grace = (Integer) path(docs.get("Deployment/shop-levee-worker"), "spec", "template", "spec",
-                "terminationGracePeriodSeconds");
+        int grace = (Integer) path(
+                docs.get("Deployment/shop-levee-worker"), "spec", "template", "spec", "terminationGracePeriodSeconds");
         assertThat(grace, greaterThan(30));
         assertThat(env(worker).get("LEVEE_WORKER_DRAIN_TIMEOUT"), is("30s"));
         assertThat(docs.keySet(), hasItem("Service/shop-levee"));
@@ -55,11 +54,14 @@ class HelmChartTest {
 
     @Test
     void queueValuesBecomeSettingsThatLeveeReadsBack() {
-        Map<String, Map<String, Object>> docs = render(new Helm(CHART).template().withName("shop")
+        Map<String, Map<String, Object>> docs = render(new Helm(CHART)
+                .template()
+                .withName("shop")
                 .set("queues.orders.max-length", 500)
                 .set("queues.orders.delivery-limit", 3));
 
-        String options = env(container(docs.get("Deployment/shop-levee-worker"))).get("JAVA_TOOL_OPTIONS");
+        String options =
+                env(container(docs.get("Deployment/shop-levee-worker"))).get("JAVA_TOOL_OPTIONS");
         Map<String, String> properties = new HashMap<>();
         for (String option : options.split(" ", -1)) {
             if (option.startsWith("-D")) {
@@ -67,8 +69,7 @@ class HelmChartTest {
                 properties.put(kv[0], kv[1]);
             }
         }
-        LeveeConfig config = LeveeConfig.load(ConfigProviderResolver.instance().getBuilder()
-                .withSources(MpConfigSources.create(properties)).build());
+        LeveeConfig config = TestConfig.levee(properties);
 
         QueueSettings orders = config.queue("orders").orElseThrow();
         assertThat(orders.maxLength(), is(500L));
@@ -78,12 +79,16 @@ class HelmChartTest {
 
     @Test
     void anInvalidBrokerUriOrQueueNameFailsTheRender() {
-        IllegalStateException uri = assertThrows(IllegalStateException.class,
-                () -> new Helm(CHART).template().set("amqp.uri", "http://rabbit").call());
+        IllegalStateException uri = assertThrows(IllegalStateException.class, () -> new Helm(CHART)
+                .template()
+                .set("amqp.uri", "http://rabbit")
+                .call());
         assertThat(uri.getMessage(), containsString("amqp.uri must start with amqp:// or amqps://"));
 
-        IllegalStateException queue = assertThrows(IllegalStateException.class,
-                () -> new Helm(CHART).template().set("queues.bad\\.name.max-length", 1).call());
+        IllegalStateException queue = assertThrows(IllegalStateException.class, () -> new Helm(CHART)
+                .template()
+                .set("queues.bad\\.name.max-length", 1)
+                .call());
         assertThat(queue.getMessage(), containsString("a queue name is letters, digits"));
     }
 
@@ -110,7 +115,9 @@ class HelmChartTest {
     private static Map<String, String> env(Map<String, Object> container) {
         Map<String, String> env = new HashMap<>();
         for (Map<String, Object> e : (List<Map<String, Object>>) container.get("env")) {
-            env.put((String) e.get("name"), e.get("value") == null ? null : e.get("value").toString());
+            env.put(
+                    (String) e.get("name"),
+                    e.get("value") == null ? null : e.get("value").toString());
         }
         return env;
     }

@@ -1,5 +1,16 @@
 package io.levee.ingress;
 
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.startsWith;
+
+import io.helidon.microprofile.testing.junit5.AddConfig;
+import io.helidon.microprofile.testing.junit5.HelidonTest;
+import io.levee.testing.TestBroker;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.client.WebTarget;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -11,24 +22,12 @@ import java.time.Duration;
 import java.util.function.Function;
 import java.util.stream.Stream;
 import java.util.zip.GZIPOutputStream;
-
-import io.helidon.microprofile.testing.junit5.AddConfig;
-import io.helidon.microprofile.testing.junit5.HelidonTest;
-import io.levee.testing.TestBroker;
-import jakarta.inject.Inject;
-import jakarta.ws.rs.client.WebTarget;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-
-import static org.awaitility.Awaitility.await;
-import static org.hamcrest.MatcherAssert.assertThat;
-import static org.hamcrest.Matchers.containsString;
-import static org.hamcrest.Matchers.is;
-import static org.hamcrest.Matchers.startsWith;
 
 /**
  * Every kind of bad input gets its exact status and problem type, and leaves the queue as it was. The queue has no
@@ -61,42 +60,90 @@ class BadInputIT {
 
     static Stream<Arguments> badInput() {
         return Stream.of(
-                json("empty body", TASKS, new byte[0], 400, "invalid-json"),
-                json("invalid JSON", TASKS, bytes("not json"), 400, "invalid-json"),
-                json("truncated JSON", TASKS, bytes("{\"order\":{\"id\":"), 400, "invalid-json"),
-                json("duplicate keys", TASKS, bytes("{\"a\":1,\"a\":2}"), 400, "invalid-json"),
-                json("non-UTF-8 bytes", TASKS, new byte[]{'"', (byte) 0xff, (byte) 0xfe, '"'}, 400, "invalid-json"),
-                json("two JSON values", TASKS, bytes("{} {}"), 400, "invalid-json"),
-                of("wrong content type", base -> post(base + TASKS, "text/plain", null, bytes("{}")), 415,
-                        "unsupported-media-type"),
-                of("missing content type", base -> HttpRequest.newBuilder(URI.create(base + TASKS))
-                        .POST(HttpRequest.BodyPublishers.ofByteArray(bytes("{}"))).build(), 415,
-                        "unsupported-media-type"),
-                of("JSON in another charset", base -> post(base + TASKS, "application/json; charset=utf-16", null,
-                        bytes("{}")), 415, "unsupported-media-type"),
-                json("body over the limit", TASKS, bytes("\"" + "x".repeat(300 * 1024) + "\""), 413,
-                        "payload-too-large"),
-                of("gzip bomb", base -> post(base + TASKS, "application/json", "gzip", gzipBomb()), 413,
-                        "payload-too-large"),
-                of("invalid gzip", base -> post(base + TASKS, "application/json", "gzip", bytes("{\"a\":1}")), 400,
-                        "invalid-content-encoding"),
-                json("queue name with ..", "/v1/queues/a..b/tasks", bytes("{}"), 400, "invalid-queue-name"),
-                json("queue name that is ..", "/v1/queues/%2E%2E/tasks", bytes("{}"), 400, "invalid-queue-name"),
-                json("queue name with /", "/v1/queues/a%2Fb/tasks", bytes("{}"), 404, "not-found"),
-                json("path below a queue", "/v1/queues/a/b/tasks", bytes("{}"), 404, "not-found"),
-                json("queue name with a space", "/v1/queues/a%20b/tasks", bytes("{}"), 400, "invalid-queue-name"),
-                json("queue name of 300 characters", "/v1/queues/" + "q".repeat(300) + "/tasks", bytes("{}"), 400,
-                        "invalid-queue-name"),
-                json("unknown queue", "/v1/queues/it-bad-input-nope/tasks", bytes("{}"), 404, "unknown-queue"),
-                json("batch over the limit", TASKS + "/batch", bytes("[1,2,3,4,5,6]"), 400, "batch-too-large"),
-                json("batch with one malformed item", TASKS + "/batch", bytes("[1,{\"a\" 2},3]"), 400,
-                        "invalid-json"),
-                json("batch that is not an array", TASKS + "/batch", bytes("{\"a\":1}"), 400, "invalid-json"),
-                of("oversized headers", base -> HttpRequest.newBuilder(URI.create(base + TASKS))
-                        .header("Content-Type", "application/json")
-                        .header("X-Padding", "p".repeat(20_000))
-                        .POST(HttpRequest.BodyPublishers.ofByteArray(bytes("{}"))).build(), 400, null)
-        ).map(Arguments::of);
+                        json("empty body", TASKS, new byte[0], 400, "invalid-json"),
+                        json("invalid JSON", TASKS, bytes("not json"), 400, "invalid-json"),
+                        json("truncated JSON", TASKS, bytes("{\"order\":{\"id\":"), 400, "invalid-json"),
+                        json("duplicate keys", TASKS, bytes("{\"a\":1,\"a\":2}"), 400, "invalid-json"),
+                        json(
+                                "non-UTF-8 bytes",
+                                TASKS,
+                                new byte[] {'"', (byte) 0xff, (byte) 0xfe, '"'},
+                                400,
+                                "invalid-json"),
+                        json("two JSON values", TASKS, bytes("{} {}"), 400, "invalid-json"),
+                        of(
+                                "wrong content type",
+                                base -> post(base + TASKS, "text/plain", null, bytes("{}")),
+                                415,
+                                "unsupported-media-type"),
+                        of(
+                                "missing content type",
+                                base -> HttpRequest.newBuilder(URI.create(base + TASKS))
+                                        .POST(HttpRequest.BodyPublishers.ofByteArray(bytes("{}")))
+                                        .build(),
+                                415,
+                                "unsupported-media-type"),
+                        of(
+                                "JSON in another charset",
+                                base -> post(base + TASKS, "application/json; charset=utf-16", null, bytes("{}")),
+                                415,
+                                "unsupported-media-type"),
+                        json(
+                                "body over the limit",
+                                TASKS,
+                                bytes("\"" + "x".repeat(300 * 1024) + "\""),
+                                413,
+                                "payload-too-large"),
+                        of(
+                                "gzip bomb",
+                                base -> post(base + TASKS, "application/json", "gzip", gzipBomb()),
+                                413,
+                                "payload-too-large"),
+                        of(
+                                "invalid gzip",
+                                base -> post(base + TASKS, "application/json", "gzip", bytes("{\"a\":1}")),
+                                400,
+                                "invalid-content-encoding"),
+                        json("queue name with ..", "/v1/queues/a..b/tasks", bytes("{}"), 400, "invalid-queue-name"),
+                        json(
+                                "queue name that is ..",
+                                "/v1/queues/%2E%2E/tasks",
+                                bytes("{}"),
+                                400,
+                                "invalid-queue-name"),
+                        json("queue name with /", "/v1/queues/a%2Fb/tasks", bytes("{}"), 404, "not-found"),
+                        json("path below a queue", "/v1/queues/a/b/tasks", bytes("{}"), 404, "not-found"),
+                        json(
+                                "queue name with a space",
+                                "/v1/queues/a%20b/tasks",
+                                bytes("{}"),
+                                400,
+                                "invalid-queue-name"),
+                        json(
+                                "queue name of 300 characters",
+                                "/v1/queues/" + "q".repeat(300) + "/tasks",
+                                bytes("{}"),
+                                400,
+                                "invalid-queue-name"),
+                        json("unknown queue", "/v1/queues/it-bad-input-nope/tasks", bytes("{}"), 404, "unknown-queue"),
+                        json("batch over the limit", TASKS + "/batch", bytes("[1,2,3,4,5,6]"), 400, "batch-too-large"),
+                        json(
+                                "batch with one malformed item",
+                                TASKS + "/batch",
+                                bytes("[1,{\"a\" 2},3]"),
+                                400,
+                                "invalid-json"),
+                        json("batch that is not an array", TASKS + "/batch", bytes("{\"a\":1}"), 400, "invalid-json"),
+                        of(
+                                "oversized headers",
+                                base -> HttpRequest.newBuilder(URI.create(base + TASKS))
+                                        .header("Content-Type", "application/json")
+                                        .header("X-Padding", "p".repeat(20_000))
+                                        .POST(HttpRequest.BodyPublishers.ofByteArray(bytes("{}")))
+                                        .build(),
+                                400,
+                                null))
+                .map(Arguments::of);
     }
 
     /**
@@ -123,10 +170,12 @@ class BadInputIT {
     @Test
     void anInvalidTraceparentIsIgnoredNotAnError() {
         long before = TestBroker.depth(QUEUE);
-        HttpResponse<String> r = IngestClients.send(HttpRequest.newBuilder(URI.create(IngestClients.base(target) + TASKS))
-                .header("Content-Type", "application/json")
-                .header("traceparent", "00-not-a-trace-01")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(bytes("{}"))).build());
+        HttpResponse<String> r =
+                IngestClients.send(HttpRequest.newBuilder(URI.create(IngestClients.base(target) + TASKS))
+                        .header("Content-Type", "application/json")
+                        .header("traceparent", "00-not-a-trace-01")
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(bytes("{}")))
+                        .build());
 
         assertThat(r.body(), r.statusCode(), is(202));
         // The same depth measure sees a good task arrive, so the bad-input assertions above could fail.

@@ -1,16 +1,8 @@
 package io.levee.ingress;
 
-import java.net.URI;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.util.HexFormat;
-import java.util.Map;
-import java.util.TreeMap;
-import java.util.TreeSet;
+import static io.levee.ingress.ContractChecks.assertConforms;
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.is;
 
 import com.atlassian.oai.validator.model.Request.Method;
 import com.rabbitmq.client.Channel;
@@ -23,13 +15,20 @@ import io.swagger.v3.oas.models.media.Schema;
 import io.swagger.v3.parser.OpenAPIV3Parser;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.client.WebTarget;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-
-import static io.levee.ingress.ContractChecks.assertConforms;
-import static org.hamcrest.MatcherAssert.assertThat;
-import static org.hamcrest.Matchers.is;
 
 /**
  * openapi.yaml is the contract: the service serves it at /openapi, and its real responses, one per status code the
@@ -63,11 +62,14 @@ class ContractIT {
     void theServedDocumentIsTheFile() throws Exception {
         HttpResponse<String> served = get("/openapi");
         assertThat(served.statusCode(), is(200));
-        OpenAPI file = new OpenAPIV3Parser().readContents(Files.readString(Path.of("openapi.yaml"))).getOpenAPI();
+        OpenAPI file = new OpenAPIV3Parser()
+                .readContents(Files.readString(Path.of("openapi.yaml")))
+                .getOpenAPI();
         OpenAPI online = new OpenAPIV3Parser().readContents(served.body()).getOpenAPI();
 
         assertThat(outline(online), is(outline(file)));
-        assertThat("the per-queue task schemas are linked from the served document",
+        assertThat(
+                "the per-queue task schemas are linked from the served document",
                 online.getExtensions().get(TaskSchemaLinks.EXTENSION),
                 is(Map.of("it-contract-orders", "/v1/queues/it-contract-orders/schema")));
     }
@@ -76,16 +78,23 @@ class ContractIT {
     private static Map<String, Object> outline(OpenAPI api) {
         Map<String, Object> o = new TreeMap<>();
         api.getPaths().forEach((path, item) -> item.readOperationsMap().forEach((method, op) -> {
-            o.put(method + " " + path, op.getOperationId() + " " + new TreeSet<>(op.getResponses().keySet()));
+            o.put(
+                    method + " " + path,
+                    op.getOperationId() + " " + new TreeSet<>(op.getResponses().keySet()));
             if (op.getParameters() != null) {
-                op.getParameters().forEach(p -> o.put(method + " " + path + " param " + p.get$ref() + p.getName(),
-                        String.valueOf(p.getRequired())));
+                op.getParameters()
+                        .forEach(p -> o.put(
+                                method + " " + path + " param " + p.get$ref() + p.getName(),
+                                String.valueOf(p.getRequired())));
             }
         }));
         for (Map.Entry<String, Schema> s : api.getComponents().getSchemas().entrySet()) {
             Map<String, Schema> props = s.getValue().getProperties();
-            o.put("schema " + s.getKey(), (props == null ? "" : new TreeSet<>(props.keySet()).toString())
-                    + " required " + s.getValue().getRequired() + " type " + s.getValue().getType());
+            o.put(
+                    "schema " + s.getKey(),
+                    (props == null ? "" : new TreeSet<>(props.keySet()).toString()) + " required "
+                            + s.getValue().getRequired() + " type "
+                            + s.getValue().getType());
         }
         return o;
     }
@@ -97,12 +106,24 @@ class ContractIT {
         assertConforms(Method.POST, TASKS, post("/v1/queues/it-contract-nope/tasks", "{}", Map.of()), 404);
         String body = "{\"pending\":true}";
         idempotency.reserve("it-contract", "contract-409", sha256(body));
-        assertConforms(Method.POST, TASKS,
-                post("/v1/queues/it-contract/tasks", body, Map.of("Idempotency-Key", "contract-409")), 409);
-        assertConforms(Method.POST, TASKS,
-                post("/v1/queues/it-contract/tasks", "\"" + "x".repeat(300_000) + "\"", Map.of()), 413);
-        assertConforms(Method.POST, TASKS, send(HttpRequest.newBuilder(uri("/v1/queues/it-contract/tasks"))
-                .header("Content-Type", "text/plain").POST(HttpRequest.BodyPublishers.ofString("{}")).build()), 415);
+        assertConforms(
+                Method.POST,
+                TASKS,
+                post("/v1/queues/it-contract/tasks", body, Map.of("Idempotency-Key", "contract-409")),
+                409);
+        assertConforms(
+                Method.POST,
+                TASKS,
+                post("/v1/queues/it-contract/tasks", "\"" + "x".repeat(300_000) + "\"", Map.of()),
+                413);
+        assertConforms(
+                Method.POST,
+                TASKS,
+                send(HttpRequest.newBuilder(uri("/v1/queues/it-contract/tasks"))
+                        .header("Content-Type", "text/plain")
+                        .POST(HttpRequest.BodyPublishers.ofString("{}"))
+                        .build()),
+                415);
         assertConforms(Method.POST, TASKS, post("/v1/queues/it-contract-orders/tasks", "{}", Map.of()), 422);
         assertConforms(Method.POST, TASKS, post("/v1/queues/it-contract-ceiling/tasks", "1", Map.of()), 202);
         assertConforms(Method.POST, TASKS, post("/v1/queues/it-contract-ceiling/tasks", "2", Map.of()), 429);
@@ -111,17 +132,29 @@ class ContractIT {
     @Test
     void submitBatchAnswersAsTheContractSays() {
         assertConforms(Method.POST, BATCH, post("/v1/queues/it-contract/tasks/batch", "[1,2]", Map.of()), 202);
-        assertConforms(Method.POST, BATCH, post("/v1/queues/it-contract-tiny/tasks/batch",
-                "[" + "1,".repeat(19) + "1]", Map.of()), 200);
+        assertConforms(
+                Method.POST,
+                BATCH,
+                post("/v1/queues/it-contract-tiny/tasks/batch", "[" + "1,".repeat(19) + "1]", Map.of()),
+                200);
         assertConforms(Method.POST, BATCH, post("/v1/queues/it-contract/tasks/batch", "[1,", Map.of()), 400);
         assertConforms(Method.POST, BATCH, post("/v1/queues/it-contract-nope/tasks/batch", "[1]", Map.of()), 404);
-        assertConforms(Method.POST, BATCH, post("/v1/queues/it-contract/tasks/batch",
-                "[\"" + "x".repeat(4_500_000) + "\"]", Map.of()), 413);
-        assertConforms(Method.POST, BATCH, send(HttpRequest.newBuilder(uri("/v1/queues/it-contract/tasks/batch"))
-                .header("Content-Type", "text/csv").POST(HttpRequest.BodyPublishers.ofString("1,2")).build()), 415);
+        assertConforms(
+                Method.POST,
+                BATCH,
+                post("/v1/queues/it-contract/tasks/batch", "[\"" + "x".repeat(4_500_000) + "\"]", Map.of()),
+                413);
+        assertConforms(
+                Method.POST,
+                BATCH,
+                send(HttpRequest.newBuilder(uri("/v1/queues/it-contract/tasks/batch"))
+                        .header("Content-Type", "text/csv")
+                        .POST(HttpRequest.BodyPublishers.ofString("1,2"))
+                        .build()),
+                415);
         assertConforms(Method.POST, BATCH, post("/v1/queues/it-contract-orders/tasks/batch", "[{}]", Map.of()), 422);
-        assertConforms(Method.POST, BATCH, post("/v1/queues/it-contract-ceiling/tasks/batch", "[1,2,3]", Map.of()),
-                429);
+        assertConforms(
+                Method.POST, BATCH, post("/v1/queues/it-contract-ceiling/tasks/batch", "[1,2,3]", Map.of()), 429);
     }
 
     @Test
@@ -135,7 +168,8 @@ class ContractIT {
         assertConforms(Method.GET, "/v1/queues/{queue}/schema", get("/v1/queues/it-contract/schema"), 404);
 
         // A queue that vanished from the broker: Levee cannot say what it holds.
-        try (Connection c = TestBroker.connect(); Channel ch = c.createChannel()) {
+        try (Connection c = TestBroker.connect();
+                Channel ch = c.createChannel()) {
             ch.queueDelete("it-contract-gone.dlq");
         }
         assertConforms(Method.GET, "/v1/queues/{queue}", get("/v1/queues/it-contract-gone"), 503);
@@ -161,7 +195,7 @@ class ContractIT {
     }
 
     private static String sha256(String body) throws Exception {
-        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                .digest(body.getBytes(StandardCharsets.UTF_8)));
+        return HexFormat.of()
+                .formatHex(MessageDigest.getInstance("SHA-256").digest(body.getBytes(StandardCharsets.UTF_8)));
     }
 }

@@ -1,28 +1,31 @@
 package io.levee.ingress;
 
+import io.levee.client.ApiClient;
+import io.levee.client.api.QueuesApi;
+import io.levee.client.api.TasksApi;
+import jakarta.ws.rs.client.WebTarget;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 
-import io.levee.client.ApiClient;
-import io.levee.client.api.QueuesApi;
-import io.levee.client.api.TasksApi;
-import jakarta.ws.rs.client.WebTarget;
-
 /** The generated client and a raw HTTP client, both pointed at the Levee under test. */
 final class IngestClients {
 
-    static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    private IngestClients() {
-    }
+    private IngestClients() {}
 
     /** Waits until the service is ready (connected, topology declared): before that it answers tasks with 503. */
     static void awaitReady(WebTarget target) {
-        org.awaitility.Awaitility.await("Levee ready").atMost(Duration.ofSeconds(30)).until(() -> send(HttpRequest
-                .newBuilder(URI.create(base(target) + "/health/ready")).build()).statusCode() == 200);
+        org.awaitility.Awaitility.await("Levee ready")
+                .atMost(Duration.ofSeconds(30))
+                .until(() -> send(HttpRequest.newBuilder(URI.create(base(target) + "/health/ready"))
+                                        .build())
+                                .statusCode()
+                        == 200);
     }
 
     static String base(WebTarget target) {

@@ -1,16 +1,18 @@
 package io.levee.ingress;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.List;
-import java.util.Map;
-import java.util.UUID;
-import java.util.zip.GZIPOutputStream;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.allOf;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.endsWith;
+import static org.hamcrest.Matchers.greaterThanOrEqualTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.lessThanOrEqualTo;
+import static org.hamcrest.Matchers.matchesPattern;
+import static org.hamcrest.Matchers.not;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
@@ -27,23 +29,20 @@ import io.levee.client.model.TaskAccepted;
 import io.levee.testing.TestBroker;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.client.WebTarget;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-
-import static org.awaitility.Awaitility.await;
-import static org.hamcrest.MatcherAssert.assertThat;
-import static org.hamcrest.Matchers.allOf;
-import static org.hamcrest.Matchers.containsString;
-import static org.hamcrest.Matchers.endsWith;
-import static org.hamcrest.Matchers.greaterThanOrEqualTo;
-import static org.hamcrest.Matchers.hasItem;
-import static org.hamcrest.Matchers.hasSize;
-import static org.hamcrest.Matchers.is;
-import static org.hamcrest.Matchers.lessThanOrEqualTo;
-import static org.hamcrest.Matchers.matchesPattern;
-import static org.hamcrest.Matchers.not;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /** The ingest API through the client generated from openapi.yaml, against a real broker; no handlers run. */
 @ExtendWith(TestBroker.class)
@@ -76,8 +75,8 @@ class IngestIT {
     @Test
     void aTaskIsAcceptedOnlyOnceItIsInTheQueue() throws Exception {
         long before = TestBroker.depth(QUEUE);
-        ApiResponse<TaskAccepted> r = tasks.submitTaskWithHttpInfo(QUEUE, Map.of("hello", "world"), null,
-                "req-123", null, null);
+        ApiResponse<TaskAccepted> r =
+                tasks.submitTaskWithHttpInfo(QUEUE, Map.of("hello", "world"), null, "req-123", null, null);
 
         assertThat(r.getStatusCode(), is(202));
         TaskAccepted a = r.getData();
@@ -93,7 +92,8 @@ class IngestIT {
     @Test
     void theTaskCarriesTheWireFormatAndAnInvalidTraceparentIsReplaced() throws Exception {
         String queue = QUEUE;
-        try (Connection c = TestBroker.connect(); Channel ch = c.createChannel()) {
+        try (Connection c = TestBroker.connect();
+                Channel ch = c.createChannel()) {
             ch.queuePurge(queue);
             TaskAccepted a = tasks.submitTask(queue, Map.of("n", 1), null, null, "00-garbage", null);
             GetResponse got = ch.basicGet(queue, true);
@@ -118,8 +118,8 @@ class IngestIT {
         assertThat(again.getAcceptedAt(), is(first.getAcceptedAt()));
         await().atMost(DEADLINE).until(() -> TestBroker.depth(QUEUE) == before + 1);
 
-        ApiException reused = assertThrows(ApiException.class,
-                () -> tasks.submitTask(QUEUE, Map.of("pay", 11), key, null, null, null));
+        ApiException reused = assertThrows(
+                ApiException.class, () -> tasks.submitTask(QUEUE, Map.of("pay", 11), key, null, null, null));
         assertThat(reused.getCode(), is(422));
         assertThat(reused.getResponseBody(), containsString("urn:levee:problem:idempotency-key-reused"));
         assertThat("the refused body was not enqueued", TestBroker.depth(QUEUE), is(before + 1));
@@ -128,8 +128,8 @@ class IngestIT {
     @Test
     void aBatchIsAnsweredItemByItem() throws Exception {
         long before = TestBroker.depth(QUEUE);
-        ApiResponse<BatchResult> r = tasks.submitBatchWithHttpInfo(QUEUE, List.of(Map.of("i", 0), "one", 2),
-                null, null, null);
+        ApiResponse<BatchResult> r =
+                tasks.submitBatchWithHttpInfo(QUEUE, List.of(Map.of("i", 0), "one", 2), null, null, null);
 
         assertThat(r.getStatusCode(), is(202));
         assertThat(r.getData().getResults(), hasSize(3));
@@ -143,12 +143,16 @@ class IngestIT {
     @Test
     void aBodyThatBreaksTheQueueSchemaIsRefusedWithEveryViolation() throws Exception {
         long before = TestBroker.depth(ORDERS);
-        ApiException e = assertThrows(ApiException.class,
-                () -> tasks.submitTask(ORDERS, Map.of("amount", -1), null, null, null, null));
+        ApiException e = assertThrows(
+                ApiException.class, () -> tasks.submitTask(ORDERS, Map.of("amount", -1), null, null, null, null));
 
         assertThat(e.getCode(), is(422));
-        assertThat(e.getResponseBody(), allOf(containsString("urn:levee:problem:schema-violation"),
-                containsString("orderId"), containsString("$.amount")));
+        assertThat(
+                e.getResponseBody(),
+                allOf(
+                        containsString("urn:levee:problem:schema-violation"),
+                        containsString("orderId"),
+                        containsString("$.amount")));
         assertThat(TestBroker.depth(ORDERS), is(before));
 
         TaskAccepted ok = tasks.submitTask(ORDERS, Map.of("orderId", "o-1", "amount", 5), null, null, null, null);
@@ -159,8 +163,14 @@ class IngestIT {
     @Test
     void aBatchWithOneInvalidItemEnqueuesNothingAndNamesTheItem() {
         long before = TestBroker.depth(ORDERS);
-        ApiException e = assertThrows(ApiException.class, () -> tasks.submitBatch(ORDERS,
-                List.of(Map.of("orderId", "a", "amount", 1), Map.of("orderId", "b")), null, null, null));
+        ApiException e = assertThrows(
+                ApiException.class,
+                () -> tasks.submitBatch(
+                        ORDERS,
+                        List.of(Map.of("orderId", "a", "amount", 1), Map.of("orderId", "b")),
+                        null,
+                        null,
+                        null));
 
         assertThat(e.getCode(), is(422));
         assertThat(e.getResponseBody(), allOf(containsString("\"item\":1"), containsString("schema-violation")));
@@ -176,11 +186,14 @@ class IngestIT {
         assertThat(q.getMaxLength(), is(10_000L));
         assertThat(q.getDeadLetterDepth(), is(0L));
 
-        List<String> names = queues.listQueues().getQueues().stream().map(QueueStatus::getName).toList();
+        List<String> names = queues.listQueues().getQueues().stream()
+                .map(QueueStatus::getName)
+                .toList();
         assertThat(names, hasItem(ORDERS));
         assertThat(queues.getQueue(ORDERS).getSchema(), is("/v1/queues/" + ORDERS + "/schema"));
-        HttpResponse<String> schema = IngestClients.send(HttpRequest.newBuilder(
-                URI.create(IngestClients.base(target) + "/v1/queues/" + ORDERS + "/schema")).build());
+        HttpResponse<String> schema = IngestClients.send(
+                HttpRequest.newBuilder(URI.create(IngestClients.base(target) + "/v1/queues/" + ORDERS + "/schema"))
+                        .build());
         assertThat(schema.statusCode(), is(200));
         assertThat(schema.body(), containsString("\"orderId\""));
         assertThat(queues.getQueue(CEILING).getIngestMaxRate(), is(3.0));
@@ -188,7 +201,8 @@ class IngestIT {
 
     @Test
     void aFullQueueIsA429WithRetryAfter() throws Exception {
-        try (Connection c = TestBroker.connect(); Channel ch = c.createChannel()) {
+        try (Connection c = TestBroker.connect();
+                Channel ch = c.createChannel()) {
             ch.queuePurge(TINY);
         }
         // x-max-length with reject-publish is a soft limit on quorum queues: it may admit a few more first.
@@ -202,7 +216,8 @@ class IngestIT {
 
         assertThat(full.getCode(), is(429));
         assertThat(full.getResponseBody(), containsString("urn:levee:problem:queue-full"));
-        int retryAfter = Integer.parseInt(full.getResponseHeaders().firstValue("retry-after").orElseThrow());
+        int retryAfter = Integer.parseInt(
+                full.getResponseHeaders().firstValue("retry-after").orElseThrow());
         assertThat(retryAfter, allOf(greaterThanOrEqualTo(1), lessThanOrEqualTo(60)));
         assertThat("every 202 is in the queue, nothing more", TestBroker.depth(TINY), is((long) accepted[0]));
     }
@@ -216,7 +231,8 @@ class IngestIT {
         });
         assertThat(limited.getCode(), is(429));
         assertThat(limited.getResponseBody(), containsString("urn:levee:problem:rate-limited"));
-        int retryAfter = Integer.parseInt(limited.getResponseHeaders().firstValue("retry-after").orElseThrow());
+        int retryAfter = Integer.parseInt(
+                limited.getResponseHeaders().firstValue("retry-after").orElseThrow());
         assertThat(retryAfter, allOf(greaterThanOrEqualTo(1), lessThanOrEqualTo(60)));
     }
 
@@ -227,11 +243,12 @@ class IngestIT {
         try (GZIPOutputStream gz = new GZIPOutputStream(zipped)) {
             gz.write("{\"zipped\":true}".getBytes(StandardCharsets.UTF_8));
         }
-        HttpResponse<String> r = IngestClients.send(HttpRequest.newBuilder(
-                        URI.create(IngestClients.base(target) + "/v1/queues/" + QUEUE + "/tasks"))
-                .header("Content-Type", "application/json")
-                .header("Content-Encoding", "gzip")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(zipped.toByteArray())).build());
+        HttpResponse<String> r = IngestClients.send(
+                HttpRequest.newBuilder(URI.create(IngestClients.base(target) + "/v1/queues/" + QUEUE + "/tasks"))
+                        .header("Content-Type", "application/json")
+                        .header("Content-Encoding", "gzip")
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(zipped.toByteArray()))
+                        .build());
         assertThat(r.body(), r.statusCode(), is(202));
         await().atMost(DEADLINE).until(() -> TestBroker.depth(QUEUE) == before + 1);
     }

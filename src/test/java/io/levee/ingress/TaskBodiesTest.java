@@ -1,18 +1,17 @@
 package io.levee.ingress;
 
-import java.io.ByteArrayInputStream;
-import java.nio.charset.StandardCharsets;
-import java.util.List;
-
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
-
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.is;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class TaskBodiesTest {
 
@@ -23,7 +22,10 @@ class TaskBodiesTest {
     @Test
     void batchItemsKeepTheirExactBytes() {
         List<TaskBodies.Item> items = TaskBodies.parseBatch(b("[ {\"a\" : 1},\"two\",3.0e1 ,[null] ]"), 10);
-        assertThat(items.stream().map(i -> new String(i.body(), StandardCharsets.UTF_8)).toList(),
+        assertThat(
+                items.stream()
+                        .map(i -> new String(i.body(), StandardCharsets.UTF_8))
+                        .toList(),
                 contains("{\"a\" : 1}", "\"two\"", "3.0e1", "[null]"));
     }
 
@@ -42,11 +44,12 @@ class TaskBodiesTest {
 
     @Test
     void aBodyOverTheLimitIsRefusedWithoutReadingItAll() {
-        ProblemException e = assertThrows(ProblemException.class,
+        ProblemException e = assertThrows(
+                ProblemException.class,
                 () -> TaskBodies.read(new ByteArrayInputStream(new byte[1000]), null, null, 10));
         assertThat(e.type(), is(ProblemType.PAYLOAD_TOO_LARGE));
-        ProblemException declared = assertThrows(ProblemException.class,
-                () -> TaskBodies.read(new ByteArrayInputStream(new byte[1]), null, "11", 10));
+        ProblemException declared = assertThrows(
+                ProblemException.class, () -> TaskBodies.read(new ByteArrayInputStream(new byte[1]), null, "11", 10));
         assertThat(declared.type(), is(ProblemType.PAYLOAD_TOO_LARGE));
         assertThat(TaskBodies.read(new ByteArrayInputStream(new byte[10]), "gzip", "10", 10).length, is(10));
     }

@@ -1,14 +1,13 @@
 package io.levee.limits;
 
-import java.util.List;
-import java.util.Map;
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
 
 import io.levee.testing.DeploymentProbe;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
-
-import static org.hamcrest.MatcherAssert.assertThat;
-import static org.hamcrest.Matchers.containsString;
 
 /** Each invalid {@code @RateLimit} value, in the annotation or in configuration, fails deployment. */
 class RateLimitDefinitionErrorsTest {
@@ -19,26 +18,34 @@ class RateLimitDefinitionErrorsTest {
 
     @Test
     void aValueBelowOneFailsDeployment() {
-        assertThat(deploy(Map.of(), ZeroValue.class), containsString("Invalid @RateLimit on "
-                + ZeroValue.class.getName() + "#call: value = 0; allowed: at least 1"));
+        assertThat(
+                deploy(Map.of(), ZeroValue.class),
+                containsString("Invalid @RateLimit on " + ZeroValue.class.getName()
+                        + "#call: value = 0; allowed: at least 1"));
     }
 
     @Test
     void aWindowBelowOneFailsDeployment() {
-        assertThat(deploy(Map.of(), ZeroWindow.class), containsString("Invalid @RateLimit on "
-                + ZeroWindow.class.getName() + "#call: window = 0; allowed: at least 1"));
+        assertThat(
+                deploy(Map.of(), ZeroWindow.class),
+                containsString("Invalid @RateLimit on " + ZeroWindow.class.getName()
+                        + "#call: window = 0; allowed: at least 1"));
     }
 
     @Test
     void aNegativeMinSpacingFailsDeployment() {
-        assertThat(deploy(Map.of(), NegativeSpacing.class), containsString("Invalid @RateLimit on "
-                + NegativeSpacing.class.getName() + "#call: minSpacing = PT-0.005S; allowed: zero or a positive"));
+        assertThat(
+                deploy(Map.of(), NegativeSpacing.class),
+                containsString("Invalid @RateLimit on " + NegativeSpacing.class.getName()
+                        + "#call: minSpacing = PT-0.005S; allowed: zero or a positive"));
     }
 
     @Test
     void aNegativeMaxWaitFailsDeployment() {
-        assertThat(deploy(Map.of(), NegativeMaxWait.class), containsString("Invalid @RateLimit on "
-                + NegativeMaxWait.class.getName() + "#call: maxWait = PT-1S; allowed: zero or a positive"));
+        assertThat(
+                deploy(Map.of(), NegativeMaxWait.class),
+                containsString("Invalid @RateLimit on " + NegativeMaxWait.class.getName()
+                        + "#call: maxWait = PT-1S; allowed: zero or a positive"));
     }
 
     @Test
@@ -50,42 +57,38 @@ class RateLimitDefinitionErrorsTest {
 
     @Test
     void anUnknownTypeInConfigurationFailsDeployment() {
-        assertThat(deploy(Map.of(Valid.class.getName() + "/call/RateLimit/type", "BURSTY"), Valid.class),
+        assertThat(
+                deploy(Map.of(Valid.class.getName() + "/call/RateLimit/type", "BURSTY"), Valid.class),
                 containsString("/call/RateLimit/type = 'BURSTY' is not a valid type"));
     }
 
     @ApplicationScoped
     public static class ZeroValue {
         @RateLimit(0)
-        public void call() {
-        }
+        public void call() {}
     }
 
     @ApplicationScoped
     public static class ZeroWindow {
         @RateLimit(value = 5, window = 0)
-        public void call() {
-        }
+        public void call() {}
     }
 
     @ApplicationScoped
     public static class NegativeSpacing {
         @RateLimit(value = 5, minSpacing = -5)
-        public void call() {
-        }
+        public void call() {}
     }
 
     @ApplicationScoped
     public static class NegativeMaxWait {
         @RateLimit(value = 5, maxWait = -1)
-        public void call() {
-        }
+        public void call() {}
     }
 
     @ApplicationScoped
     public static class Valid {
         @RateLimit(5)
-        public void call() {
-        }
+        public void call() {}
     }
 }

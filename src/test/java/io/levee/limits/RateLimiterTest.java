@@ -1,15 +1,14 @@
 package io.levee.limits;
 
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.is;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
-
 import org.junit.jupiter.api.Test;
-
-import static org.hamcrest.MatcherAssert.assertThat;
-import static org.hamcrest.Matchers.is;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /** The bucket shapes behind each {@link RateLimit.Type}, on a clock the test moves (REJECT mode never waits). */
 class RateLimiterTest {
@@ -29,8 +28,11 @@ class RateLimiterTest {
     };
 
     private RateLimiter limiter(RateLimit.Type type, int value, Duration window, Duration minSpacing) {
-        return new RateLimiter("test", new RateLimitSettings(value, window, minSpacing, type, RateLimit.Mode.REJECT,
-                Duration.ZERO), listener, now::get);
+        return new RateLimiter(
+                "test",
+                new RateLimitSettings(value, window, minSpacing, type, RateLimit.Mode.REJECT, Duration.ZERO),
+                listener,
+                now::get);
     }
 
     private int permitsNow(RateLimiter limiter) throws InterruptedException {

@@ -1,5 +1,9 @@
 package io.levee.messaging;
 
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.ConnectionFactory;
+import io.helidon.config.mp.MpConfigSources;
+import io.levee.config.LeveeConfig;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -12,11 +16,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
-
-import com.rabbitmq.client.Channel;
-import com.rabbitmq.client.ConnectionFactory;
-import io.helidon.config.mp.MpConfigSources;
-import io.levee.config.LeveeConfig;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.spi.ConfigProviderResolver;
 
@@ -36,8 +35,7 @@ public final class PublishSoak {
 
     private static final String QUEUE = "bench-publish-soak";
 
-    private PublishSoak() {
-    }
+    private PublishSoak() {}
 
     public static void main(String[] args) throws Exception {
         Map<String, String> opts = new java.util.HashMap<>();
@@ -45,18 +43,28 @@ public final class PublishSoak {
             opts.put(args[i].replaceFirst("^--", ""), args[i + 1]);
         }
         long sends = Long.parseLong(opts.getOrDefault("sends", "0"));
-        Duration duration = Duration.parse("PT" + opts.getOrDefault("duration", "330s").toUpperCase(java.util.Locale.ROOT));
+        Duration duration =
+                Duration.parse("PT" + opts.getOrDefault("duration", "330s").toUpperCase(java.util.Locale.ROOT));
         int concurrency = Integer.parseInt(opts.getOrDefault("concurrency", "64"));
         int size = Integer.parseInt(opts.getOrDefault("size", "1024"));
 
         String uri = System.getenv().getOrDefault("LEVEE_AMQP_URI", "amqp://guest:guest@127.0.0.1:5672");
-        Config config = ConfigProviderResolver.instance().getBuilder().withSources(MpConfigSources.create(Map.of(
-                "levee.amqp.uri", uri,
-                "levee.role", "gateway",
-                "levee.publish.sessions", opts.getOrDefault("sessions", "64"),
-                "levee.publish.session-max-sends", opts.getOrDefault("session-max-sends", "10000"),
-                "levee.queues." + QUEUE + ".max-length", "50000000",
-                "levee.queues." + QUEUE + ".retry-delays", ""))).build();
+        Config config = ConfigProviderResolver.instance()
+                .getBuilder()
+                .withSources(MpConfigSources.create(Map.of(
+                        "levee.amqp.uri",
+                        uri,
+                        "levee.role",
+                        "gateway",
+                        "levee.publish.sessions",
+                        opts.getOrDefault("sessions", "64"),
+                        "levee.publish.session-max-sends",
+                        opts.getOrDefault("session-max-sends", "10000"),
+                        "levee.queues." + QUEUE + ".max-length",
+                        "50000000",
+                        "levee.queues." + QUEUE + ".retry-delays",
+                        "")))
+                .build();
         Broker broker = new Broker(LeveeConfig.load(config), null);
         broker.declareTopology();
         TaskPublisher publisher = new TaskPublisher(broker);
@@ -72,13 +80,17 @@ public final class PublishSoak {
         var admin = factory.newConnection("levee-publish-soak");
         Channel purge = admin.createChannel();
         purge.queuePurge(QUEUE);
-        var purging = purger.scheduleAtFixedRate(() -> {
-            try {
-                purge.queuePurge(QUEUE);
-            } catch (Exception e) {
-                System.err.println("purge failed: " + e);
-            }
-        }, 3, 3, TimeUnit.SECONDS);
+        var purging = purger.scheduleAtFixedRate(
+                () -> {
+                    try {
+                        purge.queuePurge(QUEUE);
+                    } catch (Exception e) {
+                        System.err.println("purge failed: " + e);
+                    }
+                },
+                3,
+                3,
+                TimeUnit.SECONDS);
 
         LongAdder ok = new LongAdder();
         Map<String, LongAdder> errors = new ConcurrentHashMap<>();
@@ -89,21 +101,22 @@ public final class PublishSoak {
         for (int i = 0; i < concurrency; i++) {
             workers.add(Thread.ofVirtual().start(() -> {
                 while (System.nanoTime() < end && (sends == 0 || issued.incrementAndGet() <= sends)) {
-                    TaskEnvelope task = new TaskEnvelope(UUID.randomUUID().toString(), QUEUE,
-                            System.currentTimeMillis(), 1, null, null, null, body);
+                    TaskEnvelope task = new TaskEnvelope(
+                            UUID.randomUUID().toString(), QUEUE, System.currentTimeMillis(), 1, null, null, null, body);
                     try {
                         publisher.publish(task, Duration.ofSeconds(10));
                         ok.increment();
                     } catch (RuntimeException e) {
-                        errors.computeIfAbsent(e.getClass().getSimpleName(), k -> new LongAdder()).increment();
+                        errors.computeIfAbsent(e.getClass().getSimpleName(), k -> new LongAdder())
+                                .increment();
                     }
                 }
             }));
         }
         List<Long> perTen = new ArrayList<>();
         List<Double> cpuPerThousand = new ArrayList<>();
-        var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
-                .getOperatingSystemMXBean();
+        var os = (com.sun.management.OperatingSystemMXBean)
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean();
         long previous = 0;
         long previousCpu = os.getProcessCpuTime();
         while (workers.stream().anyMatch(Thread::isAlive)) {
@@ -120,9 +133,9 @@ public final class PublishSoak {
                 cpuPerThousand.add((cpu - previousCpu) / 1e6 / Math.max(1, (now - previous) / 1000.0));
                 previous = now;
                 previousCpu = cpu;
-                System.out.printf("t=%4ds confirmed/s=%8.0f client-cpu-ms/1000=%6.1f total=%d %s%n",
-                        perTen.size() * 10, perTen.getLast() / 10.0, cpuPerThousand.getLast(), now,
-                        publisher.stats());
+                System.out.printf(
+                        "t=%4ds confirmed/s=%8.0f client-cpu-ms/1000=%6.1f total=%d %s%n",
+                        perTen.size() * 10, perTen.getLast() / 10.0, cpuPerThousand.getLast(), now, publisher.stats());
             }
         }
         double seconds = (System.nanoTime() - start) / 1e9;
@@ -133,25 +146,33 @@ public final class PublishSoak {
         publisher.close();
         broker.close();
 
-        System.out.printf("RESULT confirmed=%d errors=%s seconds=%.1f rate=%.0f/s%n", ok.sum(), errors, seconds,
-                ok.sum() / seconds);
+        System.out.printf(
+                "RESULT confirmed=%d errors=%s seconds=%.1f rate=%.0f/s%n",
+                ok.sum(), errors, seconds, ok.sum() / seconds);
         System.out.println("RESULT publisher " + stats);
         long missing = stats.sent() - stats.confirmed() - stats.nacked() - stats.confirmTimeouts() - stats.failed();
         System.out.println("RESULT attempts without an outcome at the end=" + missing
                 + " missing completions (confirm timeouts)=" + stats.confirmTimeouts());
         if (perTen.size() >= 12) {
-            double first = (perTen.get(0) + perTen.get(1) + perTen.get(2) + perTen.get(3) + perTen.get(4)
-                    + perTen.get(5)) / 60.0;
+            double first =
+                    (perTen.get(0) + perTen.get(1) + perTen.get(2) + perTen.get(3) + perTen.get(4) + perTen.get(5))
+                            / 60.0;
             int n = perTen.size();
-            double last = perTen.subList(n - 6, n).stream().mapToLong(Long::longValue).sum() / 60.0;
-            System.out.printf("RESULT first minute=%.0f/s last minute=%.0f/s last/first=%.2f%n", first, last,
-                    last / first);
-            double cpuFirst = cpuPerThousand.subList(0, 6).stream().mapToDouble(Double::doubleValue).average()
+            double last =
+                    perTen.subList(n - 6, n).stream().mapToLong(Long::longValue).sum() / 60.0;
+            System.out.printf(
+                    "RESULT first minute=%.0f/s last minute=%.0f/s last/first=%.2f%n", first, last, last / first);
+            double cpuFirst = cpuPerThousand.subList(0, 6).stream()
+                    .mapToDouble(Double::doubleValue)
+                    .average()
                     .orElse(0);
-            double cpuLast = cpuPerThousand.subList(n - 6, n).stream().mapToDouble(Double::doubleValue).average()
+            double cpuLast = cpuPerThousand.subList(n - 6, n).stream()
+                    .mapToDouble(Double::doubleValue)
+                    .average()
                     .orElse(0);
-            System.out.printf("RESULT client cpu ms per 1000 sends: first minute=%.1f last minute=%.1f"
-                    + " last/first=%.2f%n", cpuFirst, cpuLast, cpuLast / cpuFirst);
+            System.out.printf(
+                    "RESULT client cpu ms per 1000 sends: first minute=%.1f last minute=%.1f" + " last/first=%.2f%n",
+                    cpuFirst, cpuLast, cpuLast / cpuFirst);
         }
         System.exit(0);
     }

@@ -1,18 +1,17 @@
 package io.levee.messaging;
 
-import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
-import java.util.Map;
-
-import org.junit.jupiter.api.Test;
-
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.aMapWithSize;
 import static org.hamcrest.Matchers.hasEntry;
+import static org.hamcrest.Matchers.hasKey;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.not;
-import static org.hamcrest.Matchers.hasKey;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
 
 class TaskEnvelopeTest {
 
@@ -56,7 +55,8 @@ class TaskEnvelopeTest {
     @Test
     void aMessageWithoutAnyIdOrWithANonNumericAttemptIsMalformed() {
         assertThrows(MalformedTaskException.class, () -> TaskEnvelope.fromWire(Map.of(), null, "q", BODY));
-        assertThrows(MalformedTaskException.class,
+        assertThrows(
+                MalformedTaskException.class,
                 () -> TaskEnvelope.fromWire(Map.of("levee-attempt", "two"), "m", "q", BODY));
     }
 

@@ -1,28 +1,25 @@
 package io.levee.messaging;
 
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.is;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.levee.testing.TestBroker;
+import io.levee.testing.TestConfig;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.Future;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-
-import io.helidon.config.mp.MpConfigSources;
-import io.levee.config.LeveeConfig;
-import io.levee.testing.TestBroker;
-import org.eclipse.microprofile.config.spi.ConfigProviderResolver;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.Test;
-
-import static org.awaitility.Awaitility.await;
-import static org.hamcrest.MatcherAssert.assertThat;
-import static org.hamcrest.Matchers.is;
-import static org.junit.jupiter.api.Assertions.assertThrows;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The publisher against the real broker: confirmed means in the queue, full means 429, closed means 503. */
 @ExtendWith(TestBroker.class)
@@ -37,20 +34,26 @@ class TaskPublisherIT {
 
     @BeforeAll
     static void topology() {
-        broker = new Broker(LeveeConfig.load(ConfigProviderResolver.instance().getBuilder()
-                .withSources(MpConfigSources.create(Map.of(
-                        "levee.amqp.uri", TestBroker.uri(),
-                        "levee.publish.sessions", "8",
-                        "levee.queues." + BULK + ".retry-delays", "",
-                        "levee.queues." + TINY + ".max-length", "3",
-                        "levee.queues." + TINY + ".retry-delays", "")))
-                .build()), null);
+        broker = new Broker(
+                TestConfig.levee(Map.of(
+                        "levee.amqp.uri",
+                        TestBroker.uri(),
+                        "levee.publish.sessions",
+                        "8",
+                        "levee.queues." + BULK + ".retry-delays",
+                        "",
+                        "levee.queues." + TINY + ".max-length",
+                        "3",
+                        "levee.queues." + TINY + ".retry-delays",
+                        "")),
+                null);
         broker.declareTopology();
     }
 
     @AfterAll
     static void deleteQueues() throws Exception {
-        try (var c = TestBroker.connect(); var ch = c.createChannel()) {
+        try (var c = TestBroker.connect();
+                var ch = c.createChannel()) {
             for (String q : List.of(BULK, TINY)) {
                 ch.queueDelete(q);
                 ch.queueDelete(q + ".dlq");
@@ -58,9 +61,15 @@ class TaskPublisherIT {
         }
     }
 
-
     private static TaskEnvelope task(String queue) {
-        return new TaskEnvelope(UUID.randomUUID().toString(), queue, System.currentTimeMillis(), 1, null, null, null,
+        return new TaskEnvelope(
+                UUID.randomUUID().toString(),
+                queue,
+                System.currentTimeMillis(),
+                1,
+                null,
+                null,
+                null,
                 "{\"n\":1}".getBytes(StandardCharsets.UTF_8));
     }
 
@@ -82,7 +91,8 @@ class TaskPublisherIT {
         } finally {
             publisher.close();
         }
-        await("confirmed tasks visible in the queue").atMost(Duration.ofSeconds(30))
+        await("confirmed tasks visible in the queue")
+                .atMost(Duration.ofSeconds(30))
                 .until(() -> TestBroker.depth(BULK) == before + 300);
     }
 

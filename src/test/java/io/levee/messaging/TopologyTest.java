@@ -1,11 +1,10 @@
 package io.levee.messaging;
 
-import java.time.Duration;
-
-import org.junit.jupiter.api.Test;
-
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.is;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
 
 class TopologyTest {
 

@@ -1,5 +1,9 @@
 package io.levee.observability;
 
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.is;
+
 import io.helidon.microprofile.testing.junit5.HelidonTest;
 import io.levee.testing.TestBroker;
 import jakarta.inject.Inject;
@@ -7,10 +11,6 @@ import jakarta.ws.rs.client.WebTarget;
 import jakarta.ws.rs.core.Response;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-
-import static org.hamcrest.MatcherAssert.assertThat;
-import static org.hamcrest.Matchers.containsString;
-import static org.hamcrest.Matchers.is;
 
 /** The dashboard page and its vendored chart library are served by the running service. */
 @ExtendWith(TestBroker.class)

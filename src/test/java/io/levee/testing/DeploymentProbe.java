@@ -1,16 +1,13 @@
 package io.levee.testing;
 
+import jakarta.enterprise.inject.spi.Extension;
 import java.net.URL;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-
-import jakarta.enterprise.inject.spi.Extension;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.spi.ConfigProviderResolver;
-import org.eclipse.microprofile.config.spi.ConfigSource;
 import org.jboss.weld.environment.se.Weld;
 import org.jboss.weld.environment.se.WeldContainer;
 import org.jboss.weld.resources.ClassLoaderResourceLoader;
@@ -21,8 +18,7 @@ import org.jboss.weld.resources.ClassLoaderResourceLoader;
  */
 public final class DeploymentProbe {
 
-    private DeploymentProbe() {
-    }
+    private DeploymentProbe() {}
 
     /**
      * Deploys the beans and returns the failure's messages (the exception and its causes), or throws AssertionError
@@ -31,14 +27,17 @@ public final class DeploymentProbe {
     public static String failure(List<Extension> extensions, Map<String, String> config, Class<?>... beans) {
         ConfigProviderResolver resolver = ConfigProviderResolver.instance();
         ClassLoader loader = Thread.currentThread().getContextClassLoader();
-        Config cfg = resolver.getBuilder().withSources(new MapSource(config)).build();
+        Config cfg =
+                resolver.getBuilder().withSources(TestConfig.overriding(config)).build();
         resolver.registerConfig(cfg, loader);
-        Weld weld = new Weld().disableDiscovery()
+        Weld weld = new Weld()
+                .disableDiscovery()
                 // Only the extensions under test: hide every service-loaded one (Helidon's server among them).
                 .setResourceLoader(new ClassLoaderResourceLoader(loader) {
                     @Override
                     public Collection<URL> getResources(String name) {
-                        return name.startsWith("META-INF/services/") ? Collections.emptyList()
+                        return name.startsWith("META-INF/services/")
+                                ? Collections.emptyList()
                                 : super.getResources(name);
                     }
                 })
@@ -55,29 +54,6 @@ public final class DeploymentProbe {
             return text.toString();
         } finally {
             resolver.releaseConfig(cfg);
-        }
-    }
-
-    private record MapSource(Map<String, String> values) implements ConfigSource {
-
-        @Override
-        public Set<String> getPropertyNames() {
-            return values.keySet();
-        }
-
-        @Override
-        public String getValue(String name) {
-            return values.get(name);
-        }
-
-        @Override
-        public String getName() {
-            return "test";
-        }
-
-        @Override
-        public int getOrdinal() {
-            return 500;
         }
     }
 }

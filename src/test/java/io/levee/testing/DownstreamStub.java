@@ -1,5 +1,8 @@
 package io.levee.testing;
 
+import com.sun.net.httpserver.Headers;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -13,10 +16,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
-
-import com.sun.net.httpserver.Headers;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -101,8 +100,12 @@ public final class DownstreamStub implements BeforeAllCallback, AfterAllCallback
             Integer next = script == null ? null : script.poll();
             status = next != null ? next : STEADY.getOrDefault(path, 200);
         }
-        ARRIVALS.add(new Arrival(path, now, new Headers(exchange.getRequestHeaders()),
-                ByteBuffer.wrap(body).asReadOnlyBuffer(), status));
+        ARRIVALS.add(new Arrival(
+                path,
+                now,
+                new Headers(exchange.getRequestHeaders()),
+                ByteBuffer.wrap(body).asReadOnlyBuffer(),
+                status));
         byte[] answer = ("{\"status\":" + status + "}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
         exchange.getResponseHeaders().set("Content-Type", "application/json");
         exchange.sendResponseHeaders(status, answer.length);

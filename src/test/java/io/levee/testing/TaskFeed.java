@@ -1,5 +1,9 @@
 package io.levee.testing;
 
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.GetResponse;
+import io.levee.messaging.Topology;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -9,21 +13,16 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeoutException;
 
-import com.rabbitmq.client.Channel;
-import com.rabbitmq.client.Connection;
-import com.rabbitmq.client.GetResponse;
-import io.levee.messaging.Topology;
-
 /** Puts tasks in the wire format onto a queue in bulk, and reads what ended in a dead-letter queue. */
 public final class TaskFeed {
 
-    private TaskFeed() {
-    }
+    private TaskFeed() {}
 
     /** Publishes tasks with the given JSON bodies (confirmed), returning their ids in order. */
     public static List<String> publish(String queue, List<String> bodies) {
         List<String> ids = new ArrayList<>();
-        try (Connection c = TestBroker.connect(); Channel ch = c.createChannel()) {
+        try (Connection c = TestBroker.connect();
+                Channel ch = c.createChannel()) {
             ch.confirmSelect();
             for (String body : bodies) {
                 String id = UUID.randomUUID().toString();
@@ -32,7 +31,10 @@ public final class TaskFeed {
                 headers.put("levee-queue", queue);
                 headers.put("levee-submitted-at", System.currentTimeMillis());
                 headers.put("levee-attempt", 1);
-                ch.basicPublish(Topology.TASKS, queue, TestBroker.jsonProperties(id, headers),
+                ch.basicPublish(
+                        Topology.TASKS,
+                        queue,
+                        TestBroker.jsonProperties(id, headers),
                         body.getBytes(StandardCharsets.UTF_8));
                 ids.add(id);
             }
@@ -65,10 +67,13 @@ public final class TaskFeed {
     /** Takes every message currently ready in a queue. */
     public static List<Received> take(String queue) {
         List<Received> out = new ArrayList<>();
-        try (Connection c = TestBroker.connect(); Channel ch = c.createChannel()) {
+        try (Connection c = TestBroker.connect();
+                Channel ch = c.createChannel()) {
             GetResponse r;
             while ((r = ch.basicGet(queue, true)) != null) {
-                Map<String, Object> h = r.getProps().getHeaders() == null ? Map.of() : r.getProps().getHeaders();
+                Map<String, Object> h = r.getProps().getHeaders() == null
+                        ? Map.of()
+                        : r.getProps().getHeaders();
                 out.add(new Received(h, new String(r.getBody(), StandardCharsets.UTF_8)));
             }
             return out;
@@ -79,7 +84,8 @@ public final class TaskFeed {
 
     /** Empties a queue left over from an earlier run. */
     public static void purge(String queue) {
-        try (Connection c = TestBroker.connect(); Channel ch = c.createChannel()) {
+        try (Connection c = TestBroker.connect();
+                Channel ch = c.createChannel()) {
             ch.queuePurge(queue);
         } catch (IOException | TimeoutException e) {
             // The queue does not exist yet: nothing to purge.

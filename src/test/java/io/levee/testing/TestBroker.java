@@ -1,13 +1,12 @@
 package io.levee.testing;
 
-import java.io.IOException;
-import java.util.Map;
-import java.util.concurrent.TimeoutException;
-
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
+import java.io.IOException;
+import java.util.Map;
+import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.testcontainers.DockerClientFactory;
@@ -73,7 +72,8 @@ public final class TestBroker implements BeforeAllCallback {
 
     /** Messages ready in a queue. */
     public static long depth(String queue) {
-        try (Connection c = connect(); Channel ch = c.createChannel()) {
+        try (Connection c = connect();
+                Channel ch = c.createChannel()) {
             return ch.queueDeclarePassive(queue).getMessageCount();
         } catch (IOException | TimeoutException e) {
             throw new IllegalStateException("cannot read depth of " + queue, e);
@@ -82,7 +82,8 @@ public final class TestBroker implements BeforeAllCallback {
 
     /** Publishes raw bytes with the given properties, waiting for the broker's confirm. */
     public static void publish(String exchange, String routingKey, AMQP.BasicProperties props, byte[] body) {
-        try (Connection c = connect(); Channel ch = c.createChannel()) {
+        try (Connection c = connect();
+                Channel ch = c.createChannel()) {
             ch.confirmSelect();
             ch.basicPublish(exchange, routingKey, props, body);
             ch.waitForConfirmsOrDie(10_000);

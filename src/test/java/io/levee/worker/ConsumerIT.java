@@ -1,23 +1,5 @@
 package io.levee.worker;
 
-import java.time.Duration;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicInteger;
-
-import io.helidon.microprofile.testing.junit5.AddBean;
-import io.helidon.microprofile.testing.junit5.AddConfig;
-import io.helidon.microprofile.testing.junit5.HelidonTest;
-import io.levee.testing.TaskFeed;
-import io.levee.testing.TestBroker;
-import jakarta.enterprise.context.ApplicationScoped;
-import org.eclipse.microprofile.faulttolerance.Retry;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.everyItem;
@@ -27,6 +9,23 @@ import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.lessThan;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.startsWith;
+
+import io.helidon.microprofile.testing.junit5.AddBean;
+import io.helidon.microprofile.testing.junit5.AddConfig;
+import io.helidon.microprofile.testing.junit5.HelidonTest;
+import io.levee.testing.TaskFeed;
+import io.levee.testing.TestBroker;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.eclipse.microprofile.faulttolerance.Retry;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The consumer container against a real broker: exactly-once processing, retries with backoff, dead-lettering. */
 @ExtendWith(TestBroker.class)
@@ -52,7 +51,9 @@ class ConsumerIT {
     void thousandTasksAcrossEightSessionsAreEachHandledExactlyOnce() {
         List<String> ids = TaskFeed.publish("it-consumer-once", 1_000);
 
-        await("all 1,000 handled").atMost(DEADLINE).until(() -> Counting.seen.keySet().containsAll(ids));
+        await("all 1,000 handled")
+                .atMost(DEADLINE)
+                .until(() -> Counting.seen.keySet().containsAll(ids));
         await("queue drained").atMost(DEADLINE).until(() -> TestBroker.depth("it-consumer-once") == 0);
         for (String id : ids) {
             assertThat("task " + id + " handled once", Counting.seen.get(id).get(), is(1));
@@ -62,7 +63,8 @@ class ConsumerIT {
 
     @Test
     void aTaskFailingTwiceSucceedsOnAttemptThreeAfterTheConfiguredDelays() {
-        String id = TaskFeed.publish("it-consumer-flaky", List.of("{\"flaky\":true}")).getFirst();
+        String id = TaskFeed.publish("it-consumer-flaky", List.of("{\"flaky\":true}"))
+                .getFirst();
 
         await("succeeded").atMost(DEADLINE).until(() -> Flaky.succeeded.contains(id));
         List<Long> starts = Flaky.starts.get(id);
@@ -80,7 +82,8 @@ class ConsumerIT {
     @Test
     void anAlwaysFailingTaskEndsInTheDeadLetterQueueWithTheErrorAfterAllAttempts() {
         long before = System.currentTimeMillis();
-        String id = TaskFeed.publish("it-consumer-failing", List.of("{\"doomed\":true}")).getFirst();
+        String id = TaskFeed.publish("it-consumer-failing", List.of("{\"doomed\":true}"))
+                .getFirst();
 
         List<TaskFeed.Received> dead = new CopyOnWriteArrayList<>();
         await("dead-lettered").atMost(DEADLINE).until(() -> {
@@ -124,7 +127,8 @@ class ConsumerIT {
     }
 
     private static int consumers(String queue) {
-        try (var c = TestBroker.connect(); var ch = c.createChannel()) {
+        try (var c = TestBroker.connect();
+                var ch = c.createChannel()) {
             return ch.queueDeclarePassive(queue).getConsumerCount();
         } catch (java.io.IOException | java.util.concurrent.TimeoutException e) {
             throw new IllegalStateException(e);
@@ -132,12 +136,13 @@ class ConsumerIT {
     }
 
     private static List<TaskFeed.Received> dlqFor(String queue, String id) {
-        return TaskFeed.take(queue + ".dlq").stream().filter(r -> id.equals(r.header("levee-task-id"))).toList();
+        return TaskFeed.take(queue + ".dlq").stream()
+                .filter(r -> id.equals(r.header("levee-task-id")))
+                .toList();
     }
 
     /** A JSON-bound parameter type. */
-    public record Order(String name, int qty) {
-    }
+    public record Order(String name, int qty) {}
 
     /** Counts every task. */
     @ApplicationScoped
@@ -159,8 +164,10 @@ class ConsumerIT {
 
         @TaskHandler("it-consumer-flaky")
         public void handle(TaskContext task) {
-            starts.computeIfAbsent(task.taskId(), k -> new CopyOnWriteArrayList<>()).add(System.currentTimeMillis());
-            attempts.computeIfAbsent(task.taskId(), k -> new CopyOnWriteArrayList<>()).add(task.attempt());
+            starts.computeIfAbsent(task.taskId(), k -> new CopyOnWriteArrayList<>())
+                    .add(System.currentTimeMillis());
+            attempts.computeIfAbsent(task.taskId(), k -> new CopyOnWriteArrayList<>())
+                    .add(task.attempt());
             if (task.attempt() < 3) {
                 throw new IllegalStateException("not yet");
             }

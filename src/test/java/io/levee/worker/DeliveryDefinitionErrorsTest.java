@@ -1,8 +1,7 @@
 package io.levee.worker;
 
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
 
 import io.levee.config.LeveeConfig;
 import io.levee.delivery.HttpDelivery;
@@ -11,12 +10,12 @@ import io.levee.testing.DeploymentProbe;
 import io.levee.worker.internal.HandlerExtension;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
-
-import static org.hamcrest.MatcherAssert.assertThat;
-import static org.hamcrest.Matchers.containsString;
 
 /** A queue's built-in delivery counts as its handler, and its settings are checked at deployment. */
 class DeliveryDefinitionErrorsTest {
@@ -26,14 +25,13 @@ class DeliveryDefinitionErrorsTest {
         config.putAll(extra);
         List<Class<?>> beans = new java.util.ArrayList<>(List.of(HttpDelivery.class, Configuration.class));
         beans.addAll(List.of(handlers));
-        return DeploymentProbe.failure(List.of(new HandlerExtension(), new RateLimitExtension()), config,
-                beans.toArray(Class<?>[]::new));
+        return DeploymentProbe.failure(
+                List.of(new HandlerExtension(), new RateLimitExtension()), config, beans.toArray(Class<?>[]::new));
     }
 
     @Test
     void aQueueWithAHandlerAndADeliveryUrlHasTwoHandlers() {
-        String failure = deploy(Map.of("levee.queues.orders.delivery.url", "http://127.0.0.1:9/orders"),
-                Orders.class);
+        String failure = deploy(Map.of("levee.queues.orders.delivery.url", "http://127.0.0.1:9/orders"), Orders.class);
         assertThat(failure, containsString("queue 'orders' has two handlers"));
         assertThat(failure, containsString(Orders.class.getName() + "#handle"));
         assertThat(failure, containsString("levee.queues.orders.delivery.url"));
@@ -41,17 +39,24 @@ class DeliveryDefinitionErrorsTest {
 
     @Test
     void anInvalidDeliverySettingFailsDeploymentNamingKeyValueAndAllowed() {
-        String failure = deploy(Map.of("levee.queues.orders.delivery.url", "http://127.0.0.1:9/orders",
-                "levee.queues.orders.delivery.max-in-flight", "0"));
-        assertThat(failure, containsString("Invalid configuration: levee.queues.orders.delivery.max-in-flight = '0';"
-                + " allowed: a whole number from 1 to 10000"));
+        String failure = deploy(Map.of(
+                "levee.queues.orders.delivery.url",
+                "http://127.0.0.1:9/orders",
+                "levee.queues.orders.delivery.max-in-flight",
+                "0"));
+        assertThat(
+                failure,
+                containsString("Invalid configuration: levee.queues.orders.delivery.max-in-flight = '0';"
+                        + " allowed: a whole number from 1 to 10000"));
     }
 
     @Test
     void aDeliveryUrlThatIsNotHttpFailsDeployment() {
         String failure = deploy(Map.of("levee.queues.orders.delivery.url", "mailto:ops@example.com"));
-        assertThat(failure, containsString("Invalid configuration: levee.queues.orders.delivery.url ="
-                + " 'mailto:ops@example.com'; allowed: an http:// or https:// URL"));
+        assertThat(
+                failure,
+                containsString("Invalid configuration: levee.queues.orders.delivery.url ="
+                        + " 'mailto:ops@example.com'; allowed: an http:// or https:// URL"));
     }
 
     /** The configuration beans HttpDelivery needs, outside Helidon. */
@@ -71,7 +76,6 @@ class DeliveryDefinitionErrorsTest {
     @ApplicationScoped
     public static class Orders {
         @TaskHandler("orders")
-        public void handle(String payload) {
-        }
+        public void handle(String payload) {}
     }
 }

@@ -1,5 +1,16 @@
 package io.levee.worker;
 
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.is;
+
+import io.levee.testing.TaskFeed;
+import io.levee.testing.TestBroker;
+import io.levee.testing.TestConfig;
+import io.levee.worker.internal.WorkerLifecycle;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.se.SeContainer;
+import jakarta.enterprise.inject.se.SeContainerInitializer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -7,22 +18,10 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-
-import io.levee.testing.TaskFeed;
-import io.levee.testing.TestBroker;
-import io.levee.worker.internal.WorkerLifecycle;
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.inject.se.SeContainer;
-import jakarta.enterprise.inject.se.SeContainerInitializer;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.spi.ConfigProviderResolver;
-import org.eclipse.microprofile.config.spi.ConfigSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-
-import static org.awaitility.Awaitility.await;
-import static org.hamcrest.MatcherAssert.assertThat;
-import static org.hamcrest.Matchers.is;
 
 /**
  * Graceful drain: the whole Levee container is shut down (as on SIGTERM) while handlers are running. In-flight tasks
@@ -43,17 +42,28 @@ class DrainIT {
             TaskFeed.purge(q);
         }
         ConfigProviderResolver resolver = ConfigProviderResolver.instance();
-        Config config = resolver.getBuilder().addDefaultSources().withSources(new Overrides(Map.of(
-                "mp.initializer.allow", "true",
-                "mp.initializer.no-warn", "true",
-                "levee.amqp.uri", TestBroker.uri(),
-                "levee.worker.drain-timeout", "30s",
-                "levee.queues." + QUEUE + ".concurrency", Integer.toString(CONCURRENCY),
-                "levee.queues." + QUEUE + ".prefetch", "1"))).build();
+        Config config = resolver.getBuilder()
+                .addDefaultSources()
+                .withSources(TestConfig.overriding(Map.of(
+                        "mp.initializer.allow",
+                        "true",
+                        "mp.initializer.no-warn",
+                        "true",
+                        "levee.amqp.uri",
+                        TestBroker.uri(),
+                        "levee.worker.drain-timeout",
+                        "30s",
+                        "levee.queues." + QUEUE + ".concurrency",
+                        Integer.toString(CONCURRENCY),
+                        "levee.queues." + QUEUE + ".prefetch",
+                        "1")))
+                .build();
         resolver.registerConfig(config, Thread.currentThread().getContextClassLoader());
         SeContainer container;
         try {
-            container = SeContainerInitializer.newInstance().addBeanClasses(Blocking.class).initialize();
+            container = SeContainerInitializer.newInstance()
+                    .addBeanClasses(Blocking.class)
+                    .initialize();
         } finally {
             resolver.releaseConfig(config);
         }
@@ -63,7 +73,10 @@ class DrainIT {
 
         await("one task in flight per session").atMost(DEADLINE).until(() -> Blocking.started.size() == CONCURRENCY);
         Thread shutdown = Thread.ofPlatform().name("sigterm").start(container::close);
-        await("consumers stopped taking tasks").atMost(DEADLINE).ignoreExceptions().until(() -> !lifecycle.isUp());
+        await("consumers stopped taking tasks")
+                .atMost(DEADLINE)
+                .ignoreExceptions()
+                .until(() -> !lifecycle.isUp());
         Blocking.release.countDown();
         shutdown.join(DEADLINE.toMillis());
 
@@ -71,10 +84,11 @@ class DrainIT {
         assertThat("every in-flight task completed", Blocking.finished, is(Blocking.started));
         assertThat("no task started after shutdown began", Blocking.started.size(), is(CONCURRENCY));
         assertThat("all started tasks are ours", ids.containsAll(Blocking.started), is(true));
-        await("unacknowledged tasks returned").atMost(DEADLINE)
+        await("unacknowledged tasks returned")
+                .atMost(DEADLINE)
                 .until(() -> TestBroker.depth(QUEUE) == SUBMITTED - Blocking.finished.size());
-        assertThat("processed + remaining = submitted", Blocking.finished.size() + TestBroker.depth(QUEUE),
-                is((long) SUBMITTED));
+        assertThat("processed + remaining = submitted", Blocking.finished.size() + TestBroker.depth(QUEUE), is((long)
+                SUBMITTED));
         TaskFeed.purge(QUEUE);
     }
 
@@ -92,29 +106,6 @@ class DrainIT {
                 throw new IllegalStateException("never released");
             }
             finished.add(task.taskId());
-        }
-    }
-
-    private record Overrides(Map<String, String> values) implements ConfigSource {
-
-        @Override
-        public Set<String> getPropertyNames() {
-            return values.keySet();
-        }
-
-        @Override
-        public String getValue(String name) {
-            return values.get(name);
-        }
-
-        @Override
-        public String getName() {
-            return "drain-test";
-        }
-
-        @Override
-        public int getOrdinal() {
-            return 500;
         }
     }
 }

@@ -1,16 +1,15 @@
 package io.levee.worker;
 
-import java.util.List;
-import java.util.Map;
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
 
 import io.levee.limits.RateLimitExtension;
 import io.levee.testing.DeploymentProbe;
 import io.levee.worker.internal.HandlerExtension;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
-
-import static org.hamcrest.MatcherAssert.assertThat;
-import static org.hamcrest.Matchers.containsString;
 
 /** Each {@code @TaskHandler} definition Levee cannot run fails deployment with a message naming the method. */
 class HandlerDefinitionErrorsTest {
@@ -26,8 +25,10 @@ class HandlerDefinitionErrorsTest {
     @Test
     void anUnknownQueueFailsDeployment() {
         String failure = deploy(UnknownQueue.class);
-        assertThat(failure, containsString(UnknownQueue.class.getName() + "#handle handles queue 'nowhere', which is"
-                + " not configured; configured queues: [audit, orders]"));
+        assertThat(
+                failure,
+                containsString(UnknownQueue.class.getName() + "#handle handles queue 'nowhere', which is"
+                        + " not configured; configured queues: [audit, orders]"));
     }
 
     @Test
@@ -41,77 +42,80 @@ class HandlerDefinitionErrorsTest {
     @Test
     void anUnsupportedParameterFailsDeployment() {
         String failure = deploy(UnsupportedParameter.class);
-        assertThat(failure, containsString(UnsupportedParameter.class.getName() + "#handle has a parameter of type"
-                + " int; supported: String, byte[], TaskContext, or a class or record bound from the JSON body"));
+        assertThat(
+                failure,
+                containsString(
+                        UnsupportedParameter.class.getName() + "#handle has a parameter of type"
+                                + " int; supported: String, byte[], TaskContext, or a class or record bound from the JSON body"));
     }
 
     @Test
     void concurrencyBelowOneFailsDeployment() {
         String failure = deploy(ZeroConcurrency.class);
-        assertThat(failure, containsString("@TaskHandler on " + ZeroConcurrency.class.getName()
-                + "#handle has concurrency = \"0\"; allowed: a whole number from 1 to 256"));
+        assertThat(
+                failure,
+                containsString("@TaskHandler on " + ZeroConcurrency.class.getName()
+                        + "#handle has concurrency = \"0\"; allowed: a whole number from 1 to 256"));
     }
 
     @Test
     void prefetchBelowOneFailsDeployment() {
         String failure = deploy(ZeroPrefetch.class);
-        assertThat(failure, containsString("@TaskHandler on " + ZeroPrefetch.class.getName()
-                + "#handle has prefetch = 0; allowed: a whole number from 1 to 10000"));
+        assertThat(
+                failure,
+                containsString("@TaskHandler on " + ZeroPrefetch.class.getName()
+                        + "#handle has prefetch = 0; allowed: a whole number from 1 to 10000"));
     }
 
     @Test
     void aQueuePlaceholderWithoutValueOrDefaultFailsDeployment() {
         String failure = deploy(UnresolvedQueue.class);
-        assertThat(failure, containsString("@TaskHandler on " + UnresolvedQueue.class.getName()
-                + "#handle names the queue '${orders.queue}', but orders.queue is not configured and has no default"));
+        assertThat(
+                failure,
+                containsString(
+                        "@TaskHandler on " + UnresolvedQueue.class.getName()
+                                + "#handle names the queue '${orders.queue}', but orders.queue is not configured and has no default"));
     }
 
     @ApplicationScoped
     public static class UnresolvedQueue {
         @TaskHandler("${orders.queue}")
-        public void handle(String payload) {
-        }
+        public void handle(String payload) {}
     }
 
     @ApplicationScoped
     public static class UnknownQueue {
         @TaskHandler("nowhere")
-        public void handle(String payload) {
-        }
+        public void handle(String payload) {}
     }
 
     @ApplicationScoped
     public static class OrdersOne {
         @TaskHandler("orders")
-        public void handle(String payload) {
-        }
+        public void handle(String payload) {}
     }
 
     @ApplicationScoped
     public static class OrdersTwo {
         @TaskHandler(queue = "orders")
-        public void handle(byte[] payload) {
-        }
+        public void handle(byte[] payload) {}
     }
 
     @ApplicationScoped
     public static class UnsupportedParameter {
         @TaskHandler("orders")
-        public void handle(int payload) {
-        }
+        public void handle(int payload) {}
     }
 
     @ApplicationScoped
     public static class ZeroConcurrency {
         @TaskHandler(queue = "orders", concurrency = "0")
-        public void handle(String payload) {
-        }
+        public void handle(String payload) {}
     }
 
     @ApplicationScoped
     public static class ZeroPrefetch {
         @TaskHandler(queue = "orders", prefetch = 0)
-        public void handle(String payload) {
-        }
+        public void handle(String payload) {}
     }
 }

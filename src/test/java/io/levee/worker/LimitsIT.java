@@ -1,14 +1,11 @@
 package io.levee.worker;
 
-import java.time.Duration;
-import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.LockSupport;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.everyItem;
+import static org.hamcrest.Matchers.greaterThan;
+import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.lessThanOrEqualTo;
 
 import io.helidon.microprofile.testing.junit5.AddBean;
 import io.helidon.microprofile.testing.junit5.AddConfig;
@@ -18,20 +15,22 @@ import io.levee.limits.RateLimitListener;
 import io.levee.testing.TaskFeed;
 import io.levee.testing.TestBroker;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import org.eclipse.microprofile.faulttolerance.Bulkhead;
 import org.eclipse.microprofile.metrics.MetricRegistry;
 import org.eclipse.microprofile.metrics.Tag;
 import org.eclipse.microprofile.metrics.annotation.RegistryScope;
-import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-
-import static org.awaitility.Awaitility.await;
-import static org.hamcrest.MatcherAssert.assertThat;
-import static org.hamcrest.Matchers.everyItem;
-import static org.hamcrest.Matchers.greaterThan;
-import static org.hamcrest.Matchers.is;
-import static org.hamcrest.Matchers.lessThanOrEqualTo;
 
 /** {@code @Bulkhead} and {@code @RateLimit} on task handlers: limits hold, nothing is lost, no attempt is burned. */
 @ExtendWith(TestBroker.class)
@@ -55,7 +54,9 @@ class LimitsIT {
     void aBulkheadOfTwoUnderEightSessionsNeverRunsMoreThanTwoAndBurnsNoAttempt() {
         List<String> ids = TaskFeed.publish("it-limits-bulkhead", 100);
 
-        await("all handled").atMost(DEADLINE).until(() -> Bulkheaded.attempts.keySet().containsAll(ids));
+        await("all handled")
+                .atMost(DEADLINE)
+                .until(() -> Bulkheaded.attempts.keySet().containsAll(ids));
         await("queue drained").atMost(DEADLINE).until(() -> TestBroker.depth("it-limits-bulkhead") == 0);
         assertThat("never more than 2 at once", Bulkheaded.maxConcurrent.get(), lessThanOrEqualTo(2));
         assertThat("the bulkhead was actually full at times", Bulkheaded.maxConcurrent.get(), is(2));
@@ -69,7 +70,9 @@ class LimitsIT {
         // One task first: the first call registers the limiter's metrics, which delays the listeners that record
         // permits; the measurement starts after it.
         List<String> warmUp = TaskFeed.publish("it-limits-paced", 1);
-        await("warm-up handled").atMost(DEADLINE).until(() -> Paced.handled.keySet().containsAll(warmUp));
+        await("warm-up handled")
+                .atMost(DEADLINE)
+                .until(() -> Paced.handled.keySet().containsAll(warmUp));
         PermitClock.permits.clear();
         Paced.starts.clear();
         List<String> ids = TaskFeed.publish("it-limits-paced", 60);
@@ -95,22 +98,34 @@ class LimitsIT {
         assertThat("the limit was reached, so the measure can fail", worst, greaterThan(15));
         assertThat("every start had a permit", Paced.starts.size(), is(starts.size()));
         assertThat(Paced.handled.values().stream().map(AtomicInteger::get).toList(), everyItem(is(1)));
-        assertThat("waits were counted", metrics.counter("levee.ratelimit.waits",
-                new Tag("method", Paced.class.getName() + "#handle")).getCount(), greaterThan(0L));
+        assertThat(
+                "waits were counted",
+                metrics.counter("levee.ratelimit.waits", new Tag("method", Paced.class.getName() + "#handle"))
+                        .getCount(),
+                greaterThan(0L));
     }
 
     @Test
     void aRejectingRateLimitReturnsTasksToTheQueueAndLosesNone() {
         List<String> ids = TaskFeed.publish("it-limits-reject", 40);
 
-        await("all handled").atMost(DEADLINE).until(() -> Rejecting.handled.keySet().containsAll(ids));
+        await("all handled")
+                .atMost(DEADLINE)
+                .until(() -> Rejecting.handled.keySet().containsAll(ids));
         await("queue drained").atMost(DEADLINE).until(() -> TestBroker.depth("it-limits-reject") == 0);
-        assertThat("rejections happened", metrics.counter("levee.ratelimit.rejections",
-                new Tag("method", Rejecting.class.getName() + "#handle")).getCount(), greaterThan(0L));
+        assertThat(
+                "rejections happened",
+                metrics.counter("levee.ratelimit.rejections", new Tag("method", Rejecting.class.getName() + "#handle"))
+                        .getCount(),
+                greaterThan(0L));
         assertThat(Rejecting.handled.values().stream().map(AtomicInteger::get).toList(), everyItem(is(1)));
         assertThat("no attempt consumed by rejections", Rejecting.attempts, everyItem(is(1)));
-        assertThat("nothing dead-lettered", TaskFeed.take("it-limits-reject.dlq").stream()
-                .filter(r -> ids.contains(r.header("levee-task-id"))).count(), is(0L));
+        assertThat(
+                "nothing dead-lettered",
+                TaskFeed.take("it-limits-reject.dlq").stream()
+                        .filter(r -> ids.contains(r.header("levee-task-id")))
+                        .count(),
+                is(0L));
     }
 
     /** At most two at once, and slow enough that eight sessions collide. */
@@ -126,7 +141,8 @@ class LimitsIT {
             int now = running.incrementAndGet();
             maxConcurrent.accumulateAndGet(now, Math::max);
             try {
-                attempts.computeIfAbsent(task.taskId(), k -> new CopyOnWriteArrayList<>()).add(task.attempt());
+                attempts.computeIfAbsent(task.taskId(), k -> new CopyOnWriteArrayList<>())
+                        .add(task.attempt());
                 // Simulated work (not a wait for a condition): long enough that eight sessions collide.
                 LockSupport.parkNanos(20_000_000);
             } finally {

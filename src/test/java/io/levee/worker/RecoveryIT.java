@@ -1,12 +1,9 @@
 package io.levee.worker;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.is;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.helidon.microprofile.testing.junit5.AddBean;
 import io.helidon.microprofile.testing.junit5.AddConfig;
@@ -17,13 +14,15 @@ import io.levee.worker.internal.WorkerLifecycle;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.client.WebTarget;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-
-import static org.awaitility.Awaitility.await;
-import static org.hamcrest.MatcherAssert.assertThat;
-import static org.hamcrest.Matchers.is;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * A consumer connection closed by the broker is replaced: readiness goes down, comes back, and tasks flow again.
@@ -45,16 +44,22 @@ class RecoveryIT {
 
     @Test
     void aClosedConsumerConnectionIsReplacedAndReadinessReflectsIt() throws Exception {
-        assumeTrue(TestBroker.uri().contains("127.0.0.1") && rabbitmqctl("status") == 0,
+        assumeTrue(
+                TestBroker.uri().contains("127.0.0.1") && rabbitmqctl("status") == 0,
                 "needs rabbitmqctl for the local broker");
         await("consumers up").atMost(DEADLINE).until(lifecycle::isUp);
 
         String listing = output("list_connections", "pid", "client_properties");
-        String pid = listing.lines().filter(l -> l.contains("levee-consumers-it-recovery"))
-                .map(l -> l.split("\t", -1)[0]).findFirst().orElseThrow();
+        String pid = listing.lines()
+                .filter(l -> l.contains("levee-consumers-it-recovery"))
+                .map(l -> l.split("\t", -1)[0])
+                .findFirst()
+                .orElseThrow();
         assertThat(rabbitmqctl("close_connection", pid, "closed by RecoveryIT"), is(0));
 
-        await("readiness down while reconnecting").atMost(DEADLINE).pollInterval(Duration.ofMillis(5))
+        await("readiness down while reconnecting")
+                .atMost(DEADLINE)
+                .pollInterval(Duration.ofMillis(5))
                 .until(() -> !lifecycle.isUp());
         assertThat(target.path("/health/ready").request().get().getStatus(), is(503));
         await("consumers back").atMost(DEADLINE).until(lifecycle::isUp);
@@ -65,7 +70,8 @@ class RecoveryIT {
     }
 
     private static int rabbitmqctl(String... args) throws IOException, InterruptedException {
-        Process p = command(args).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        Process p =
+                command(args).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         return p.waitFor(30, TimeUnit.SECONDS) ? p.exitValue() : -1;
     }
 

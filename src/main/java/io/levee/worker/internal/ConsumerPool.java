@@ -1,5 +1,10 @@
 package io.levee.worker.internal;
 
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import io.levee.config.WorkerSettings;
+import io.levee.messaging.Broker;
+import io.levee.messaging.RedirectPublisher;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -12,13 +17,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-
-import com.rabbitmq.client.Channel;
-import com.rabbitmq.client.Connection;
-import com.rabbitmq.client.ConnectionFactory;
-import io.levee.config.WorkerSettings;
-import io.levee.messaging.Broker;
-import io.levee.messaging.RedirectPublisher;
 
 /**
  * The consumers of one queue: one broker connection with {@code concurrency} channels ("sessions"), each running a
@@ -51,25 +49,36 @@ final class ConsumerPool {
     private volatile boolean stopping;
     private int generation;
 
-    ConsumerPool(HandlerEndpoint endpoint, HandlerInvoker invoker, Broker broker, RedirectPublisher redirect,
-                 WorkerSettings settings, Clock clock) {
+    ConsumerPool(
+            HandlerEndpoint endpoint,
+            HandlerInvoker invoker,
+            Broker broker,
+            RedirectPublisher redirect,
+            WorkerSettings settings,
+            Clock clock) {
         this.endpoint = endpoint;
         this.invoker = invoker;
         this.broker = broker;
         this.redirect = redirect;
         this.settings = settings;
         this.clock = clock;
-        this.dispatch = Executors.newFixedThreadPool(endpoint.concurrency(), Thread.ofPlatform().daemon()
-                .name("levee-dispatch-" + endpoint.queue().name() + "-", 0).factory());
-        this.ticker = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon()
-                .name("levee-ack-" + endpoint.queue().name()).factory());
+        this.dispatch = Executors.newFixedThreadPool(
+                endpoint.concurrency(),
+                Thread.ofPlatform()
+                        .daemon()
+                        .name("levee-dispatch-" + endpoint.queue().name() + "-", 0)
+                        .factory());
+        this.ticker = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform()
+                .daemon()
+                .name("levee-ack-" + endpoint.queue().name())
+                .factory());
     }
 
     /** Connects in the background, retrying with capped exponential backoff until it succeeds or is stopped. */
     void start() {
         // Ends with the ticker's shutdown on stop; flushAll handles its own errors, so the future holds nothing.
-        java.util.concurrent.Future<?> unused = ticker.scheduleWithFixedDelay(this::flushAll, ACK_TICK.toMillis(), ACK_TICK.toMillis(),
-                TimeUnit.MILLISECONDS);
+        java.util.concurrent.Future<?> unused = ticker.scheduleWithFixedDelay(
+                this::flushAll, ACK_TICK.toMillis(), ACK_TICK.toMillis(), TimeUnit.MILLISECONDS);
         Thread.ofVirtual().name("levee-connect-" + endpoint.queue().name()).start(this::connectLoop);
     }
 
@@ -117,8 +126,8 @@ final class ConsumerPool {
             for (int i = 0; i < endpoint.concurrency(); i++) {
                 Channel channel = c.createChannel();
                 channel.basicQos(endpoint.prefetch());
-                SessionConsumer consumer = new SessionConsumer(channel, endpoint, invoker, redirect, clock, ackEvery,
-                        () -> failed(gen, null));
+                SessionConsumer consumer = new SessionConsumer(
+                        channel, endpoint, invoker, redirect, clock, ackEvery, () -> failed(gen, null));
                 channel.basicConsume(queue(), false, consumer);
                 created.add(consumer);
             }

@@ -1,11 +1,10 @@
 package io.levee.worker.internal;
 
+import io.levee.messaging.TaskEnvelope;
+import io.levee.worker.TaskContext;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
-
-import io.levee.messaging.TaskEnvelope;
-import io.levee.worker.TaskContext;
 
 /** The {@link TaskContext} of one delivery. */
 record DeliveredTask(TaskEnvelope envelope, Map<String, String> headers, Optional<Instant> deadline)

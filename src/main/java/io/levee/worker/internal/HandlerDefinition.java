@@ -1,5 +1,11 @@
 package io.levee.worker.internal;
 
+import io.levee.config.DeliverySettings;
+import io.levee.delivery.HttpDelivery;
+import io.levee.worker.TaskContext;
+import io.levee.worker.TaskHandler;
+import jakarta.enterprise.inject.spi.Bean;
+import jakarta.enterprise.inject.spi.DefinitionException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.lang.reflect.Type;
@@ -8,13 +14,6 @@ import java.util.List;
 import java.util.OptionalInt;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import io.levee.config.DeliverySettings;
-import io.levee.delivery.HttpDelivery;
-import io.levee.worker.TaskContext;
-import io.levee.worker.TaskHandler;
-import jakarta.enterprise.inject.spi.Bean;
-import jakarta.enterprise.inject.spi.DefinitionException;
 import org.eclipse.microprofile.config.Config;
 
 /**
@@ -29,11 +28,21 @@ import org.eclipse.microprofile.config.Config;
  * @param concurrency the annotation's concurrency, if it gives one; for a delivery, its {@code max-in-flight}
  * @param prefetch    the annotation's prefetch, if it gives one
  */
-record HandlerDefinition(String queue, Bean<?> bean, Method method, List<Parameter> parameters,
-                         OptionalInt concurrency, OptionalInt prefetch) {
+record HandlerDefinition(
+        String queue,
+        Bean<?> bean,
+        Method method,
+        List<Parameter> parameters,
+        OptionalInt concurrency,
+        OptionalInt prefetch) {
 
     /** What a handler parameter receives. */
-    enum ParameterKind { STRING_PAYLOAD, BYTES_PAYLOAD, JSON_PAYLOAD, CONTEXT }
+    enum ParameterKind {
+        STRING_PAYLOAD,
+        BYTES_PAYLOAD,
+        JSON_PAYLOAD,
+        CONTEXT
+    }
 
     /**
      * One parameter.
@@ -41,8 +50,7 @@ record HandlerDefinition(String queue, Bean<?> bean, Method method, List<Paramet
      * @param kind what it receives
      * @param type its generic type, for JSON binding
      */
-    record Parameter(ParameterKind kind, Type type) {
-    }
+    record Parameter(ParameterKind kind, Type type) {}
 
     private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([^:}]+)(?::([^}]*))?}");
 
@@ -55,8 +63,7 @@ record HandlerDefinition(String queue, Bean<?> bean, Method method, List<Paramet
      * asked for the built-in delivery.
      */
     String source() {
-        return bean.getBeanClass() == HttpDelivery.class ? "levee.queues." + queue + ".delivery.url"
-                : source(method);
+        return bean.getBeanClass() == HttpDelivery.class ? "levee.queues." + queue + ".delivery.url" : source(method);
     }
 
     static String source(Method method) {
@@ -97,7 +104,12 @@ record HandlerDefinition(String queue, Bean<?> bean, Method method, List<Paramet
             }
             parameters.add(new Parameter(kind, generic[i]));
         }
-        return new HandlerDefinition(name, bean, method, parameters, concurrency(where, annotation.concurrency()),
+        return new HandlerDefinition(
+                name,
+                bean,
+                method,
+                parameters,
+                concurrency(where, annotation.concurrency()),
                 prefetch(where, annotation.prefetch()));
     }
 
@@ -116,10 +128,15 @@ record HandlerDefinition(String queue, Bean<?> bean, Method method, List<Paramet
         } catch (NoSuchMethodException e) {
             throw new IllegalStateException("HttpDelivery#deliver(byte[], TaskContext) is gone", e);
         }
-        return new HandlerDefinition(queue, bean, deliver,
-                List.of(new Parameter(ParameterKind.BYTES_PAYLOAD, byte[].class),
+        return new HandlerDefinition(
+                queue,
+                bean,
+                deliver,
+                List.of(
+                        new Parameter(ParameterKind.BYTES_PAYLOAD, byte[].class),
                         new Parameter(ParameterKind.CONTEXT, TaskContext.class)),
-                OptionalInt.of(Math.min(settings.maxInFlight(), 256)), OptionalInt.empty());
+                OptionalInt.of(Math.min(settings.maxInFlight(), 256)),
+                OptionalInt.empty());
     }
 
     /** Resolves {@code ${key}} and {@code ${key:default}} in a queue name from configuration. */
@@ -129,8 +146,8 @@ record HandlerDefinition(String queue, Bean<?> bean, Method method, List<Paramet
         while (m.find()) {
             String value = config.getOptionalValue(m.group(1), String.class).orElse(m.group(2));
             if (value == null) {
-                throw new DefinitionException("@TaskHandler on " + where + " names the queue '" + name
-                        + "', but " + m.group(1) + " is not configured and has no default");
+                throw new DefinitionException("@TaskHandler on " + where + " names the queue '" + name + "', but "
+                        + m.group(1) + " is not configured and has no default");
             }
             m.appendReplacement(out, Matcher.quoteReplacement(value.trim()));
         }

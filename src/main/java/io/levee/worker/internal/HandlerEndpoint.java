@@ -1,9 +1,8 @@
 package io.levee.worker.internal;
 
+import io.levee.config.QueueSettings;
 import java.time.Duration;
 import java.util.Optional;
-
-import io.levee.config.QueueSettings;
 
 /**
  * One handler bound to its queue with the values it runs with: the annotation's, overridden by configuration.
@@ -14,8 +13,8 @@ import io.levee.config.QueueSettings;
  * @param prefetch         unacknowledged tasks per session
  * @param timeout          the handler's MicroProfile {@code @Timeout}, if it has one (the task's deadline)
  */
-record HandlerEndpoint(HandlerDefinition definition, QueueSettings queue, int concurrency, int prefetch,
-                       Optional<Duration> timeout) {
+record HandlerEndpoint(
+        HandlerDefinition definition, QueueSettings queue, int concurrency, int prefetch, Optional<Duration> timeout) {
 
     /** Attempts a task gets: the first plus one per retry delay. */
     int maxAttempts() {

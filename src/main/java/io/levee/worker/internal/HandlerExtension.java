@@ -1,9 +1,5 @@
 package io.levee.worker.internal;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-
 import io.levee.LeveeException;
 import io.levee.config.DeliverySettings;
 import io.levee.config.LeveeConfig;
@@ -17,6 +13,9 @@ import jakarta.enterprise.inject.spi.DefinitionException;
 import jakarta.enterprise.inject.spi.DeploymentException;
 import jakarta.enterprise.inject.spi.Extension;
 import jakarta.enterprise.inject.spi.ProcessManagedBean;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.ConfigProvider;
 
@@ -42,8 +41,8 @@ public class HandlerExtension implements Extension {
                 continue;
             }
             try {
-                handlers.add(HandlerDefinition.of(event.getBean(), m.getJavaMember(), annotation,
-                        ConfigProvider.getConfig()));
+                handlers.add(HandlerDefinition.of(
+                        event.getBean(), m.getJavaMember(), annotation, ConfigProvider.getConfig()));
             } catch (DefinitionException e) {
                 event.addDefinitionError(e);
             }

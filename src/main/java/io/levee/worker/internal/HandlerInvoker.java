@@ -1,12 +1,11 @@
 package io.levee.worker.internal;
 
-import java.io.IOException;
-import java.lang.reflect.InvocationTargetException;
-import java.nio.charset.StandardCharsets;
-
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.enterprise.inject.spi.BeanManager;
+import java.io.IOException;
+import java.lang.reflect.InvocationTargetException;
+import java.nio.charset.StandardCharsets;
 
 /** Calls one handler method through its bean's contextual reference, so the bean's interceptors apply. */
 final class HandlerInvoker {
@@ -19,11 +18,12 @@ final class HandlerInvoker {
 
     HandlerInvoker(HandlerDefinition definition, BeanManager beans) {
         this.definition = definition;
-        this.reference = beans.getReference(definition.bean(), definition.bean().getBeanClass(),
-                beans.createCreationalContext(definition.bean()));
+        this.reference = beans.getReference(
+                definition.bean(), definition.bean().getBeanClass(), beans.createCreationalContext(definition.bean()));
         this.jsonTypes = definition.parameters().stream()
                 .map(p -> p.kind() == HandlerDefinition.ParameterKind.JSON_PAYLOAD
-                        ? JSON.getTypeFactory().constructType(p.type()) : null)
+                        ? JSON.getTypeFactory().constructType(p.type())
+                        : null)
                 .toArray(JavaType[]::new);
         definition.method().setAccessible(true);
     }
@@ -55,8 +55,10 @@ final class HandlerInvoker {
         try {
             return JSON.readValue(task.envelope().body(), type);
         } catch (IOException e) {
-            throw new UnreadablePayloadException("task " + task.taskId() + " does not bind to " + type + ": "
-                    + e.getMessage().lines().findFirst().orElse(""), e);
+            throw new UnreadablePayloadException(
+                    "task " + task.taskId() + " does not bind to " + type + ": "
+                            + e.getMessage().lines().findFirst().orElse(""),
+                    e);
         }
     }
 }

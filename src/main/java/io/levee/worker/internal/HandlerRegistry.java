@@ -1,5 +1,8 @@
 package io.levee.worker.internal;
 
+import io.levee.config.LeveeConfig;
+import io.levee.config.QueueSettings;
+import jakarta.enterprise.inject.spi.DeploymentException;
 import java.lang.reflect.Method;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
@@ -10,10 +13,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
-
-import io.levee.config.LeveeConfig;
-import io.levee.config.QueueSettings;
-import jakarta.enterprise.inject.spi.DeploymentException;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.faulttolerance.Timeout;
 
@@ -43,30 +42,37 @@ final class HandlerRegistry {
      *
      * @param problems receives one exception per definition that cannot run
      */
-    static HandlerRegistry build(List<HandlerDefinition> handlers, LeveeConfig leveeConfig, Config config,
-                                 Consumer<DeploymentException> problems) {
+    static HandlerRegistry build(
+            List<HandlerDefinition> handlers,
+            LeveeConfig leveeConfig,
+            Config config,
+            Consumer<DeploymentException> problems) {
         Map<String, HandlerDefinition> byQueue = new HashMap<>();
         List<HandlerEndpoint> endpoints = new ArrayList<>();
         for (HandlerDefinition h : handlers) {
             HandlerDefinition other = byQueue.putIfAbsent(h.queue(), h);
             if (other != null) {
-                problems.accept(new DeploymentException("queue '" + h.queue() + "' has two handlers: "
-                        + other.source() + " and " + h.source() + "; a queue has exactly one"));
+                problems.accept(new DeploymentException("queue '" + h.queue() + "' has two handlers: " + other.source()
+                        + " and " + h.source() + "; a queue has exactly one"));
                 continue;
             }
             Optional<QueueSettings> queue = leveeConfig.queue(h.queue());
             if (queue.isEmpty()) {
                 problems.accept(new DeploymentException("@TaskHandler " + h.source() + " handles queue '"
-                        + h.queue() + "', which is not configured; configured queues: " + leveeConfig.queues().keySet()
+                        + h.queue() + "', which is not configured; configured queues: "
+                        + leveeConfig.queues().keySet()
                         + " (add levee.queues." + h.queue() + ".max-length or similar)"));
                 continue;
             }
             QueueSettings q = queue.get();
             String prefix = "levee.queues." + q.name() + ".";
             // Configuration wins over the annotation, which wins over the queue's defaults.
-            int concurrency = configured(config, prefix + "concurrency") ? q.concurrency()
+            int concurrency = configured(config, prefix + "concurrency")
+                    ? q.concurrency()
                     : h.concurrency().orElse(q.concurrency());
-            int prefetch = configured(config, prefix + "prefetch") ? q.prefetch() : h.prefetch().orElse(q.prefetch());
+            int prefetch = configured(config, prefix + "prefetch")
+                    ? q.prefetch()
+                    : h.prefetch().orElse(q.prefetch());
             Optional<Duration> timeout;
             try {
                 timeout = timeout(h.method(), config);
@@ -90,7 +96,8 @@ final class HandlerRegistry {
      */
     static Optional<Duration> timeout(Method method, Config config) {
         Timeout onMethod = method.getAnnotation(Timeout.class);
-        Timeout annotation = onMethod != null ? onMethod : method.getDeclaringClass().getAnnotation(Timeout.class);
+        Timeout annotation =
+                onMethod != null ? onMethod : method.getDeclaringClass().getAnnotation(Timeout.class);
         if (annotation == null) {
             return Optional.empty();
         }
@@ -101,11 +108,13 @@ final class HandlerRegistry {
         String value = first(config, prefixes, "value").orElse(Long.toString(annotation.value()));
         String unit = first(config, prefixes, "unit").orElse(annotation.unit().name());
         try {
-            return Optional.of(Duration.of(Long.parseLong(value.trim()),
-                    ChronoUnit.valueOf(unit.trim().toUpperCase(Locale.ROOT))));
+            return Optional.of(Duration.of(
+                    Long.parseLong(value.trim()), ChronoUnit.valueOf(unit.trim().toUpperCase(Locale.ROOT))));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("@Timeout of " + HandlerDefinition.source(method) + " is not a valid"
-                    + " duration: value '" + value + "', unit '" + unit + "'", e);
+            throw new IllegalArgumentException(
+                    "@Timeout of " + HandlerDefinition.source(method) + " is not a valid" + " duration: value '" + value
+                            + "', unit '" + unit + "'",
+                    e);
         }
     }
 

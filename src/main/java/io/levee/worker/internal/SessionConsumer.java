@@ -1,14 +1,5 @@
 package io.levee.worker.internal;
 
-import java.io.IOException;
-import java.time.Clock;
-import java.time.Duration;
-import java.util.HashMap;
-import java.util.Map;
-import java.util.UUID;
-import java.util.logging.Level;
-import java.util.logging.Logger;
-
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.DefaultConsumer;
@@ -20,6 +11,14 @@ import io.levee.messaging.RedirectPublisher;
 import io.levee.messaging.TaskEnvelope;
 import io.levee.messaging.Topology;
 import io.levee.messaging.WireHeaders;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * The consumer of one channel ("session"): it handles one delivery at a time, turns whatever the handler did into a
@@ -54,8 +53,14 @@ final class SessionConsumer extends DefaultConsumer {
      * @param ackEvery      finished tasks after which the session acknowledges
      * @param sessionFailed called when this session can no longer acknowledge correctly and must be replaced
      */
-    SessionConsumer(Channel channel, HandlerEndpoint endpoint, HandlerInvoker invoker, RedirectPublisher redirect,
-                    Clock clock, int ackEvery, Runnable sessionFailed) {
+    SessionConsumer(
+            Channel channel,
+            HandlerEndpoint endpoint,
+            HandlerInvoker invoker,
+            RedirectPublisher redirect,
+            Clock clock,
+            int ackEvery,
+            Runnable sessionFailed) {
         super(channel);
         this.endpoint = endpoint;
         this.invoker = invoker;
@@ -76,8 +81,11 @@ final class SessionConsumer extends DefaultConsumer {
         } catch (BrokerUnavailableException e) {
             // The outcome's copy was not confirmed: this message must not be acknowledged, and a later group
             // acknowledgement would include it. Stop here; replacing the session returns it to the queue.
-            LOG.log(Level.WARNING, "cannot record the outcome of a task from '" + endpoint.queue().name()
-                    + "'; replacing the session so that the broker redelivers it", e);
+            LOG.log(
+                    Level.WARNING,
+                    "cannot record the outcome of a task from '"
+                            + endpoint.queue().name() + "'; replacing the session so that the broker redelivers it",
+                    e);
             stopped = true;
             sessionFailed.run();
         } finally {
@@ -111,8 +119,8 @@ final class SessionConsumer extends DefaultConsumer {
             finished(tag);
             return;
         }
-        DeliveredTask task = new DeliveredTask(envelope, headers,
-                endpoint.timeout().map(t -> clock.instant().plus(t)));
+        DeliveredTask task = new DeliveredTask(
+                envelope, headers, endpoint.timeout().map(t -> clock.instant().plus(t)));
         TaskOutcome outcome;
         Throwable failure = null;
         try {
@@ -126,15 +134,20 @@ final class SessionConsumer extends DefaultConsumer {
             case DONE -> returnBackoff.reset();
             case RETRY -> {
                 TaskEnvelope next = envelope.nextAttempt();
-                String retryQueue = Topology.retryQueue(endpoint.queue().name(),
-                        endpoint.queue().retryDelays().get(envelope.attempt() - 1));
-                LOG.log(Level.INFO, "task " + envelope.id() + " of '" + envelope.queue() + "' failed on attempt "
-                        + envelope.attempt() + "; retrying through " + retryQueue + ": " + failure);
+                String retryQueue = Topology.retryQueue(
+                        endpoint.queue().name(), endpoint.queue().retryDelays().get(envelope.attempt() - 1));
+                LOG.log(
+                        Level.INFO,
+                        "task " + envelope.id() + " of '" + envelope.queue() + "' failed on attempt "
+                                + envelope.attempt() + "; retrying through " + retryQueue + ": " + failure);
                 redirect.retry(retryQueue, next, wireHeaders(next, received));
             }
             case DEAD_LETTER -> {
-                LOG.log(Level.WARNING, "task " + envelope.id() + " of '" + envelope.queue() + "' dead-lettered after"
-                        + " attempt " + envelope.attempt(), failure);
+                LOG.log(
+                        Level.WARNING,
+                        "task " + envelope.id() + " of '" + envelope.queue() + "' dead-lettered after" + " attempt "
+                                + envelope.attempt(),
+                        failure);
                 deadLetter(envelope, received, failure);
             }
             case RETURN -> redirect.requeue(envelope, wireHeaders(envelope, received));
@@ -148,28 +161,36 @@ final class SessionConsumer extends DefaultConsumer {
 
     private TaskEnvelope decode(AMQP.BasicProperties properties, Map<String, String> headers, byte[] body) {
         try {
-            return TaskEnvelope.fromWire(headers, properties.getMessageId(), endpoint.queue().name(), body);
+            return TaskEnvelope.fromWire(
+                    headers, properties.getMessageId(), endpoint.queue().name(), body);
         } catch (IllegalArgumentException e) {
             throw new MalformedTaskException("unreadable task: " + e.getMessage());
         }
     }
 
-    private TaskEnvelope fallbackEnvelope(AMQP.BasicProperties properties, Map<String, String> headers,
-                                          byte[] body) {
+    private TaskEnvelope fallbackEnvelope(AMQP.BasicProperties properties, Map<String, String> headers, byte[] body) {
         String id = headers.get(WireHeaders.TASK_ID);
         if (id == null) {
             id = properties.getMessageId();
         }
-        return new TaskEnvelope(id == null || id.isBlank() ? "unidentified-" + UUID.randomUUID() : id,
-                endpoint.queue().name(), 0, 1, null, null, null, body);
+        return new TaskEnvelope(
+                id == null || id.isBlank() ? "unidentified-" + UUID.randomUUID() : id,
+                endpoint.queue().name(),
+                0,
+                1,
+                null,
+                null,
+                null,
+                body);
     }
 
     private void deadLetter(TaskEnvelope envelope, Map<String, Object> received, Throwable failure) {
         Map<String, Object> headers = wireHeaders(envelope, received);
         headers.put(WireHeaders.ERROR_CLASS, failure.getClass().getName());
         String text = String.valueOf(failure.getMessage());
-        headers.put(WireHeaders.ERROR_MESSAGE, text.length() > MAX_ERROR_MESSAGE
-                ? text.substring(0, MAX_ERROR_MESSAGE) : text);
+        headers.put(
+                WireHeaders.ERROR_MESSAGE,
+                text.length() > MAX_ERROR_MESSAGE ? text.substring(0, MAX_ERROR_MESSAGE) : text);
         headers.put(WireHeaders.FAILED_AT, clock.millis());
         redirect.deadLetter(endpoint.queue().deadLetterQueue(), envelope, headers);
     }
@@ -179,9 +200,12 @@ final class SessionConsumer extends DefaultConsumer {
         Map<String, Object> headers = new HashMap<>();
         received.forEach((name, value) -> {
             // The broker's own dead-letter and delivery bookkeeping does not travel, nor does an earlier error.
-            if (!name.equals("x-death") && !name.startsWith("x-first-death")
-                    && !name.startsWith("x-last-death") && !name.equals("x-delivery-count")
-                    && !name.startsWith("levee-error-") && !name.equals(WireHeaders.FAILED_AT)) {
+            if (!name.equals("x-death")
+                    && !name.startsWith("x-first-death")
+                    && !name.startsWith("x-last-death")
+                    && !name.equals("x-delivery-count")
+                    && !name.startsWith("levee-error-")
+                    && !name.equals(WireHeaders.FAILED_AT)) {
                 headers.put(name, value);
             }
         });
@@ -219,8 +243,10 @@ final class SessionConsumer extends DefaultConsumer {
             unacknowledged = 0;
             return true;
         } catch (IOException | RuntimeException e) {
-            LOG.log(Level.WARNING, "cannot acknowledge tasks of '" + endpoint.queue().name()
-                    + "'; the broker will redeliver them", e);
+            LOG.log(
+                    Level.WARNING,
+                    "cannot acknowledge tasks of '" + endpoint.queue().name() + "'; the broker will redeliver them",
+                    e);
             return false;
         }
     }

@@ -28,11 +28,13 @@ enum TaskOutcome {
      * @param maxAttempts attempts a task gets: one more than the configured retry delays
      */
     static TaskOutcome of(Throwable failure, int attempt, int maxAttempts) {
-        if (failure instanceof BulkheadException || failure instanceof CircuitBreakerOpenException
+        if (failure instanceof BulkheadException
+                || failure instanceof CircuitBreakerOpenException
                 || failure instanceof RateLimitException) {
             return RETURN;
         }
-        if (failure instanceof PermanentTaskFailure || failure instanceof MalformedTaskException
+        if (failure instanceof PermanentTaskFailure
+                || failure instanceof MalformedTaskException
                 || failure instanceof UnreadablePayloadException) {
             return DEAD_LETTER;
         }

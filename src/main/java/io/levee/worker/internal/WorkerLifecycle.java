@@ -1,10 +1,5 @@
 package io.levee.worker.internal;
 
-import java.time.Clock;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-
 import io.levee.config.LeveeConfig;
 import io.levee.messaging.Broker;
 import io.levee.messaging.BrokerReady;
@@ -14,6 +9,10 @@ import jakarta.enterprise.context.BeforeDestroyed;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.spi.BeanManager;
 import jakarta.inject.Inject;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * Starts a consumer pool per handler once the broker is ready (worker role), and drains them on shutdown before any
@@ -31,8 +30,12 @@ public class WorkerLifecycle {
     private volatile boolean started;
 
     @Inject
-    WorkerLifecycle(LeveeConfig config, Broker broker, RedirectPublisher redirect, HandlerExtension handlers,
-                    BeanManager beans) {
+    WorkerLifecycle(
+            LeveeConfig config,
+            Broker broker,
+            RedirectPublisher redirect,
+            HandlerExtension handlers,
+            BeanManager beans) {
         this.config = config;
         this.broker = broker;
         this.redirect = redirect;
@@ -45,8 +48,13 @@ public class WorkerLifecycle {
             return;
         }
         for (HandlerEndpoint endpoint : handlers.registry().endpoints()) {
-            ConsumerPool pool = new ConsumerPool(endpoint, new HandlerInvoker(endpoint.definition(), beans), broker,
-                    redirect, config.worker(), Clock.systemUTC());
+            ConsumerPool pool = new ConsumerPool(
+                    endpoint,
+                    new HandlerInvoker(endpoint.definition(), beans),
+                    broker,
+                    redirect,
+                    config.worker(),
+                    Clock.systemUTC());
             pool.start();
             pools.add(pool);
         }
@@ -62,7 +70,8 @@ public class WorkerLifecycle {
     synchronized void drain(@Observes @BeforeDestroyed(ApplicationScoped.class) Object event) {
         List<Thread> drains = new ArrayList<>();
         for (ConsumerPool pool : pools) {
-            drains.add(Thread.ofVirtual().name("levee-drain-" + pool.queue())
+            drains.add(Thread.ofVirtual()
+                    .name("levee-drain-" + pool.queue())
                     .start(() -> pool.drain(config.worker().drainTimeout())));
         }
         for (Thread t : drains) {

@@ -1,17 +1,16 @@
 package io.levee.worker.internal;
 
-import java.time.Duration;
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.is;
 
 import io.levee.limits.RateLimitException;
 import io.levee.messaging.MalformedTaskException;
 import io.levee.worker.PermanentTaskFailure;
+import java.time.Duration;
 import org.eclipse.microprofile.faulttolerance.exceptions.BulkheadException;
 import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
 import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
 import org.junit.jupiter.api.Test;
-
-import static org.hamcrest.MatcherAssert.assertThat;
-import static org.hamcrest.Matchers.is;
 
 /** Every throwable has an outcome; limits are not the task's fault. */
 class TaskOutcomeTest {
@@ -21,7 +20,9 @@ class TaskOutcomeTest {
         assertThat(TaskOutcome.of(new IllegalStateException(), 1, 3), is(TaskOutcome.RETRY));
         assertThat(TaskOutcome.of(new IllegalStateException(), 2, 3), is(TaskOutcome.RETRY));
         assertThat(TaskOutcome.of(new IllegalStateException(), 3, 3), is(TaskOutcome.DEAD_LETTER));
-        assertThat("beyond the configured attempts", TaskOutcome.of(new RuntimeException(), 9, 3),
+        assertThat(
+                "beyond the configured attempts",
+                TaskOutcome.of(new RuntimeException(), 9, 3),
                 is(TaskOutcome.DEAD_LETTER));
     }
 
@@ -36,8 +37,7 @@ class TaskOutcomeTest {
     void permanentFailuresAndUnreadableTasksAreDeadLetteredAtOnce() {
         assertThat(TaskOutcome.of(new PermanentTaskFailure("bad order"), 1, 3), is(TaskOutcome.DEAD_LETTER));
         assertThat(TaskOutcome.of(new MalformedTaskException("no id"), 1, 3), is(TaskOutcome.DEAD_LETTER));
-        assertThat(TaskOutcome.of(new UnreadablePayloadException("not json", null), 1, 3),
-                is(TaskOutcome.DEAD_LETTER));
+        assertThat(TaskOutcome.of(new UnreadablePayloadException("not json", null), 1, 3), is(TaskOutcome.DEAD_LETTER));
     }
 
     @Test
