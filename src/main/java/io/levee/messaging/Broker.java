@@ -114,23 +114,17 @@ public class Broker {
     }
 
     /**
-     * A new Jakarta Messaging connection factory for this broker. Every producer of its connections writes Levee's
-     * wire format: {@code content_type=application/json}, {@code message_id} = task id, and only Levee's headers.
-     *
-     * @param prefetch         unacknowledged deliveries per consumer session
-     * @param onMessageTimeout how long a listener may run before the client gives up on it
+     * A new Jakarta Messaging connection factory for publishing to this broker. Every producer of its connections
+     * writes Levee's wire format: {@code content_type=application/json}, {@code message_id} = task id, and only
+     * Levee's headers. (Consumers use amqp-client: docs/handlers.md.)
      */
-    public RMQConnectionFactory jmsFactory(int prefetch, Duration onMessageTimeout) {
+    public RMQConnectionFactory jmsFactory() {
         RMQConnectionFactory f = new RMQConnectionFactory();
         try {
             f.setUri(config.amqpUri().toString());
         } catch (JMSException e) {
             throw new BrokerUnavailableException("invalid broker URI " + redacted(), e);
         }
-        f.setChannelsQos(prefetch);
-        f.setOnMessageTimeoutMs((int) Math.min(Integer.MAX_VALUE, onMessageTimeout.toMillis()));
-        f.setRequeueOnMessageListenerException(true);
-        f.setRequeueOnTimeout(true);
         f.setDeclareReplyToDestination(false);
         f.setAmqpPropertiesCustomiser((props, message) -> props.contentType(WireHeaders.CONTENT_TYPE)
                 .messageId(property(message, WireHeaders.TASK_ID))

@@ -173,7 +173,7 @@ public class TaskPublisher {
             throw new JMSException("the publisher is closed");
         }
         if (connection == null) {
-            RMQConnectionFactory factory = broker.jmsFactory(1, Duration.ofSeconds(2));
+            RMQConnectionFactory factory = broker.jmsFactory();
             factory.setAmqpConnectionPostProcessor(amqp -> amqp.addBlockedListener(
                     reason -> blockedReason = reason == null || reason.isBlank() ? "connection.blocked" : reason,
                     () -> blockedReason = null));
