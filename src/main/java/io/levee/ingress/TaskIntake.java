@@ -76,29 +76,23 @@ public class TaskIntake {
 
     /** Accepts one task; 202 only after the broker confirmed it. */
     Answer submit(String queue, Headers headers, InputStream entity) {
-        String contentType = headers.get("Content-Type");
-        String contentEncoding = headers.get("Content-Encoding");
-        String contentLength = headers.get("Content-Length");
-        String requestIdHeader = headers.get("X-Request-Id");
-        String traceparentHeader = headers.get("traceparent");
+        requireAcceptable(queue, headers);
         String idempotencyKey = headers.get("Idempotency-Key");
-        requireAcceptedQueue(queue);
-        TaskBodies.requireJsonMediaType(contentType);
         if (idempotencyKey != null && !IDEMPOTENCY_KEY.matcher(idempotencyKey).matches()) {
             throw new ProblemException(
-                    ProblemType.INVALID_REQUEST, "Idempotency-Key must be 1-255 printable ASCII" + " characters");
+                    ProblemType.INVALID_REQUEST, "Idempotency-Key must be 1-255 printable ASCII characters");
         }
-        byte[] body = TaskBodies.read(
-                entity, contentEncoding, contentLength, config.ingest().maxBodySize());
+        byte[] body = readBody(headers, entity, config.ingest().maxBodySize());
         if (schemas.hasSchema(queue)) {
             schemas.requireValid(queue, TaskBodies.parse(body));
         } else {
             TaskBodies.requireJson(body);
         }
-        String requestId = requestId(requestIdHeader);
+        String requestId = requestId(headers.get("X-Request-Id"));
+        String traceparent = traceparent(headers.get("traceparent"));
 
         if (idempotencyKey == null) {
-            return accepted(publishOne(queue, body, requestId, traceparent(traceparentHeader), null));
+            return accepted(publishOne(queue, body, requestId, traceparent, null));
         }
         String fingerprint = fingerprint(body);
         Optional<IdempotencyStore.Entry> existing = idempotency.reserve(queue, idempotencyKey, fingerprint);
@@ -106,7 +100,7 @@ public class TaskIntake {
             return replay(queue, existing.get(), fingerprint);
         }
         try {
-            Accepted a = publishOne(queue, body, requestId, traceparent(traceparentHeader), idempotencyKey);
+            Accepted a = publishOne(queue, body, requestId, traceparent, idempotencyKey);
             idempotency.complete(
                     queue,
                     idempotencyKey,
@@ -121,15 +115,8 @@ public class TaskIntake {
 
     /** Accepts a JSON array of tasks: all validated first, then published; one result per item. */
     Answer submitBatch(String queue, Headers headers, InputStream entity) {
-        String contentType = headers.get("Content-Type");
-        String contentEncoding = headers.get("Content-Encoding");
-        String contentLength = headers.get("Content-Length");
-        String requestIdHeader = headers.get("X-Request-Id");
-        String traceparentHeader = headers.get("traceparent");
-        requireAcceptedQueue(queue);
-        TaskBodies.requireJsonMediaType(contentType);
-        byte[] body = TaskBodies.read(
-                entity, contentEncoding, contentLength, config.ingest().batchMaxBodySize());
+        requireAcceptable(queue, headers);
+        byte[] body = readBody(headers, entity, config.ingest().batchMaxBodySize());
         List<TaskBodies.Item> items =
                 TaskBodies.parseBatch(body, config.ingest().batchMaxItems());
         for (int i = 0; i < items.size(); i++) {
@@ -139,8 +126,8 @@ public class TaskIntake {
                 throw e.forItem(i);
             }
         }
-        String requestId = requestId(requestIdHeader);
-        String traceparent = traceparent(traceparentHeader);
+        String requestId = requestId(headers.get("X-Request-Id"));
+        String traceparent = traceparent(headers.get("traceparent"));
         admission.admit(queue, items.size());
         requireBroker();
 
@@ -184,6 +171,17 @@ public class TaskIntake {
         String location() {
             return "/v1/queues/" + queue + "/tasks/" + id;
         }
+    }
+
+    /** Checks, in this order, that this replica takes tasks, the queue exists and the body is declared JSON. */
+    private void requireAcceptable(String queue, Headers headers) {
+        requireAcceptedQueue(queue);
+        TaskBodies.requireJsonMediaType(headers.get("Content-Type"));
+    }
+
+    /** The decoded body, refused when it is larger than the limit (counted after decompression). */
+    private static byte[] readBody(Headers headers, InputStream entity, long limit) {
+        return TaskBodies.read(entity, headers.get("Content-Encoding"), headers.get("Content-Length"), limit);
     }
 
     private void requireAcceptedQueue(String queue) {
