@@ -13,6 +13,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Logger;
 
 /**
  * Starts a consumer pool per handler once the broker is ready (worker role), and drains them on shutdown before any
@@ -21,12 +22,18 @@ import java.util.concurrent.CopyOnWriteArrayList;
 @ApplicationScoped
 public class WorkerLifecycle {
 
+    private static final Logger LOG = Logger.getLogger(WorkerLifecycle.class.getName());
+
     private final LeveeConfig config;
     private final Broker broker;
     private final RedirectPublisher redirect;
     private final HandlerExtension handlers;
     private final BeanManager beans;
     private final List<ConsumerPool> pools = new CopyOnWriteArrayList<>();
+    // On SIGTERM Helidon stops the server but does not close the CDI container, so the @BeforeDestroyed observer
+    // below never runs there: this hook drains instead, and the JVM waits for it (SigtermIT).
+    private final Thread drainOnExit =
+            Thread.ofPlatform().name("levee-drain-on-exit").unstarted(this::drainAll);
     private volatile boolean started;
 
     @Inject
@@ -59,6 +66,9 @@ public class WorkerLifecycle {
             pools.add(pool);
         }
         started = true;
+        if (!pools.isEmpty()) {
+            Runtime.getRuntime().addShutdownHook(drainOnExit);
+        }
     }
 
     /** Whether every handler's consumers are running (true on a replica that does not consume). */
@@ -67,7 +77,21 @@ public class WorkerLifecycle {
     }
 
     /** Drains every pool: no new tasks, in-flight ones finish within {@code levee.worker.drain-timeout}. */
-    synchronized void drain(@Observes @BeforeDestroyed(ApplicationScoped.class) Object event) {
+    void drain(@Observes @BeforeDestroyed(ApplicationScoped.class) Object event) {
+        drainAll();
+        try {
+            Runtime.getRuntime().removeShutdownHook(drainOnExit);
+        } catch (IllegalStateException e) {
+            // The JVM is already shutting down and runs the hook itself; drainAll is idempotent.
+        }
+    }
+
+    private synchronized void drainAll() {
+        if (pools.isEmpty()) {
+            return;
+        }
+        LOG.info(() -> "Draining consumers of " + pools.size() + " queue(s), up to "
+                + config.worker().drainTimeout().toMillis() + " ms");
         List<Thread> drains = new ArrayList<>();
         for (ConsumerPool pool : pools) {
             drains.add(Thread.ofVirtual()
@@ -83,5 +107,6 @@ public class WorkerLifecycle {
             }
         }
         pools.clear();
+        LOG.info("Drained");
     }
 }
