@@ -69,6 +69,7 @@ class SigtermIT {
         } finally {
             levee.destroyForcibly();
             TaskFeed.purge(QUEUE);
+            Files.deleteIfExists(log);
         }
     }
 
