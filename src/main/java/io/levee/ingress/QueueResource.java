@@ -4,6 +4,7 @@ import io.levee.config.LeveeConfig;
 import io.levee.config.QueueSettings;
 import io.levee.messaging.Broker;
 import io.levee.messaging.BrokerUnavailableException;
+import io.levee.messaging.QueueState;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
@@ -75,8 +76,9 @@ public class QueueResource {
         s.put("name", q.name());
         s.put("maxLength", q.maxLength());
         try {
-            s.put("depth", broker.depth(q.name()));
-            s.put("consumers", broker.consumers(q.name()));
+            QueueState state = broker.state(q.name());
+            s.put("depth", state.depth());
+            s.put("consumers", state.consumers());
             s.put("deadLetterDepth", broker.depth(q.deadLetterQueue()));
         } catch (BrokerUnavailableException e) {
             throw new ProblemException(

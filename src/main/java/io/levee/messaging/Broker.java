@@ -108,9 +108,12 @@ public class Broker {
         return withChannel(ch -> ch.queueDeclarePassive(queue).getMessageCount());
     }
 
-    /** Consumers attached to a queue, as the broker reports them. */
-    public long consumers(String queue) {
-        return withChannel(ch -> ch.queueDeclarePassive(queue).getConsumerCount());
+    /** Depth and consumers of a queue, read together in one round trip. */
+    public QueueState state(String queue) {
+        return withChannel(ch -> {
+            var ok = ch.queueDeclarePassive(queue);
+            return new QueueState(ok.getMessageCount(), ok.getConsumerCount());
+        });
     }
 
     /**
