@@ -1,7 +1,5 @@
 package io.levee.ingress;
 
-import io.levee.messaging.BrokerUnavailableException;
-import io.levee.messaging.QueueFullException;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Context;
@@ -14,7 +12,9 @@ import java.util.logging.Logger;
 
 /**
  * Turns every failure of a request into {@code application/problem+json}: Levee's own exceptions with their type,
- * JAX-RS errors (405, 415, ...) with theirs, anything else as a 500 that leaks no internals.
+ * JAX-RS errors (405, 415, ...) with theirs, anything else as a 500 that leaks no internals. Broker failures become
+ * {@link ProblemException}s where they happen ({@link Admission} for publishing, {@link QueueResource} for reads),
+ * so that their Retry-After is computed in one place.
  */
 @Provider
 public class ProblemMapper implements ExceptionMapper<Throwable> {
@@ -30,16 +30,6 @@ public class ProblemMapper implements ExceptionMapper<Throwable> {
         return switch (error) {
             case ProblemException p ->
                 Problems.response(p.type(), p.getMessage(), instance, p.retryAfterSeconds(), p.extensions());
-            case QueueFullException q -> Problems.response(ProblemType.QUEUE_FULL, q.getMessage(), instance, 5);
-            case BrokerUnavailableException b -> {
-                LOG.log(Level.WARNING, "broker unavailable", b);
-                yield Problems.response(
-                        ProblemType.BROKER_UNAVAILABLE,
-                        "the broker did not confirm the task; it may or may not have been stored, retry with the same"
-                                + " Idempotency-Key",
-                        instance,
-                        1);
-            }
             // Under /v1 an unmatched path is Levee's own 404; elsewhere it must stay an empty 404 so that Helidon
             // routes it on to /health, /metrics and /openapi.
             case NotFoundException n ->
