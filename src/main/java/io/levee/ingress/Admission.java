@@ -62,7 +62,7 @@ public class Admission {
                     ProblemType.RATE_LIMITED,
                     "queue '" + queue + "' is at its ingest ceiling; " + probe.getRemainingTokens()
                             + " task(s) may be submitted now",
-                    clamp(seconds));
+                    QueueRates.bounded((double) seconds));
         }
     }
 
@@ -81,9 +81,5 @@ public class Admission {
                         : "the broker did not confirm the task; it may or may not have been stored, retry with the same"
                                 + " Idempotency-Key",
                 blocked ? RETRY_AFTER_BLOCKED : RETRY_AFTER_UNAVAILABLE);
-    }
-
-    private static int clamp(long seconds) {
-        return (int) Math.max(QueueRates.MIN_RETRY_AFTER, Math.min(QueueRates.MAX_RETRY_AFTER, seconds));
     }
 }

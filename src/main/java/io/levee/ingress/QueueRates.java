@@ -109,7 +109,11 @@ public class QueueRates {
         if (drainRate <= 0) {
             return MAX_RETRY_AFTER;
         }
-        double seconds = Math.ceil(Math.max(0, excessTasks) / drainRate);
+        return bounded(Math.ceil(Math.max(0, excessTasks) / drainRate));
+    }
+
+    /** A Retry-After in whole seconds within 1–60 s. */
+    static int bounded(double seconds) {
         return (int) Math.max(MIN_RETRY_AFTER, Math.min(MAX_RETRY_AFTER, seconds));
     }
 
