@@ -11,6 +11,7 @@ import io.helidon.microprofile.testing.junit5.AddBean;
 import io.helidon.microprofile.testing.junit5.AddConfig;
 import io.helidon.microprofile.testing.junit5.HelidonTest;
 import io.levee.messaging.Topology;
+import io.levee.testing.TaskFeed;
 import io.levee.testing.TestBroker;
 import io.levee.worker.TaskContext;
 import io.levee.worker.TaskHandler;
@@ -71,6 +72,7 @@ class FoundationIT {
     @Test
     void aTaskPublishedByAPlainAmqpClientInTheWireFormatIsHandled() {
         String id = "plain-" + UUID.randomUUID();
+        TaskFeed.awaitDeclared(QUEUE);
         TestBroker.publish(
                 Topology.TASKS,
                 QUEUE,

@@ -3,27 +3,36 @@ package io.levee.testing;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.GetResponse;
-import io.levee.messaging.Topology;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.awaitility.Awaitility;
 
 /** Puts tasks in the wire format onto a queue in bulk, and reads what ended in a dead-letter queue. */
 public final class TaskFeed {
 
     private TaskFeed() {}
 
-    /** Publishes tasks with the given JSON bodies (confirmed), returning their ids in order. */
+    /**
+     * Publishes tasks with the given JSON bodies (confirmed), returning their ids in order. Waits until Levee has
+     * declared the queue, then publishes through the default exchange with {@code mandatory}: a test never parks
+     * tasks in {@code levee.unroutable} because it ran before the topology existed (a fresh broker).
+     */
     public static List<String> publish(String queue, List<String> bodies) {
+        awaitDeclared(queue);
         List<String> ids = new ArrayList<>();
+        AtomicInteger returned = new AtomicInteger();
         try (Connection c = TestBroker.connect();
                 Channel ch = c.createChannel()) {
             ch.confirmSelect();
+            ch.addReturnListener(r -> returned.incrementAndGet());
             for (String body : bodies) {
                 String id = UUID.randomUUID().toString();
                 Map<String, Object> headers = new HashMap<>();
@@ -32,17 +41,25 @@ public final class TaskFeed {
                 headers.put("levee-submitted-at", System.currentTimeMillis());
                 headers.put("levee-attempt", 1);
                 ch.basicPublish(
-                        Topology.TASKS,
-                        queue,
-                        TestBroker.jsonProperties(id, headers),
-                        body.getBytes(StandardCharsets.UTF_8));
+                        "", queue, true, TestBroker.jsonProperties(id, headers), body.getBytes(StandardCharsets.UTF_8));
                 ids.add(id);
             }
             ch.waitForConfirmsOrDie(30_000);
+            if (returned.get() > 0) {
+                throw new IllegalStateException(returned.get() + " tasks were not routable to " + queue);
+            }
             return ids;
         } catch (IOException | TimeoutException | InterruptedException e) {
             throw new IllegalStateException("cannot publish to " + queue, e);
         }
+    }
+
+    /** Waits (30 s at most) until the queue exists on the broker. */
+    public static void awaitDeclared(String queue) {
+        Awaitility.await("queue " + queue + " declared")
+                .atMost(Duration.ofSeconds(30))
+                .ignoreExceptions()
+                .until(() -> TestBroker.depth(queue) >= 0);
     }
 
     /** Publishes n tasks {@code {"n":i}}. */
