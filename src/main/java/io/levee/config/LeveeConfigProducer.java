@@ -5,7 +5,7 @@ import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import org.eclipse.microprofile.config.Config;
 
-/** Makes the validated {@link LeveeConfig} injectable; reading it at first use fails startup on a bad value. */
+/** Makes the validated {@link LeveeConfig} and {@link StateSettings} injectable; reading it at first use fails startup on a bad value. */
 @ApplicationScoped
 class LeveeConfigProducer {
 
@@ -13,5 +13,11 @@ class LeveeConfigProducer {
     @Singleton
     LeveeConfig leveeConfig(Config config) {
         return LeveeConfig.load(config);
+    }
+
+    @Produces
+    @Singleton
+    StateSettings stateSettings(Config config, LeveeConfig levee) {
+        return StateSettings.load(config, levee);
     }
 }

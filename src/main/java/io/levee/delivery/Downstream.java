@@ -5,6 +5,7 @@ import io.levee.limits.RateLimit;
 import io.levee.limits.RateLimitListener;
 import io.levee.limits.RateLimitSettings;
 import io.levee.limits.RateLimiter;
+import io.levee.limits.RuntimeLimits;
 import io.levee.worker.TaskContext;
 import java.io.IOException;
 import java.net.http.HttpClient;
@@ -17,7 +18,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One downstream URL and the pace it is held to: at most {@code maxRate} request starts per second, spaced evenly
- * (a SMOOTH limit, so a backlog never arrives as a burst), and at most {@code maxInFlight} unanswered requests.
+ * (a SMOOTH limit, so a backlog never arrives as a burst), and at most {@code maxInFlight} unanswered requests. Both
+ * follow the queue's {@link RuntimeLimits} when an operator changes them.
  */
 final class Downstream {
 
@@ -27,26 +29,65 @@ final class Downstream {
     private final String queue;
     private final DeliverySettings settings;
     private final HttpClient client;
-    private final RateLimiter pace;
-    private final Semaphore inFlight;
+    private final RateLimitListener listener;
+    private volatile RateLimiter pace;
+    private final InFlight inFlight;
     private final AtomicBoolean firstRequest = new AtomicBoolean(true);
     private final CountDownLatch firstAnswered = new CountDownLatch(1);
 
-    Downstream(String queue, DeliverySettings settings, HttpClient client, RateLimitListener listener) {
+    Downstream(
+            String queue,
+            DeliverySettings settings,
+            HttpClient client,
+            RateLimitListener listener,
+            RuntimeLimits limits) {
         this.queue = queue;
         this.settings = settings;
         this.client = client;
-        this.pace = new RateLimiter(
+        this.listener = listener;
+        this.pace = pace(limits.deliveryMaxRate(queue, settings.maxRate()));
+        this.inFlight = new InFlight(limits.deliveryMaxInFlight(queue, settings.maxInFlight()));
+        limits.onChange((q, changed) -> {
+            if (q.equals(queue)) {
+                pace = pace(limits.deliveryMaxRate(queue, settings.maxRate()));
+                inFlight.resize(limits.deliveryMaxInFlight(queue, settings.maxInFlight()));
+            }
+        });
+    }
+
+    /** Request starts spaced evenly at {@code rate} per second (a rate below 1/s spaces them further apart). */
+    private RateLimiter pace(double rate) {
+        long perMinute = Math.max(1, Math.round(rate * 60));
+        boolean whole = perMinute % 60 == 0;
+        return new RateLimiter(
                 "delivery:" + queue,
                 new RateLimitSettings(
-                        settings.maxRate(),
-                        Duration.ofSeconds(1),
+                        whole ? (int) (perMinute / 60) : (int) perMinute,
+                        whole ? Duration.ofSeconds(1) : Duration.ofMinutes(1),
                         Duration.ZERO,
                         RateLimit.Type.SMOOTH,
                         RateLimit.Mode.WAIT,
                         MAX_WAIT),
                 listener);
-        this.inFlight = new Semaphore(settings.maxInFlight());
+    }
+
+    /** A semaphore whose number of permits an operator can change while requests hold some. */
+    private static final class InFlight extends Semaphore {
+        private int size;
+
+        InFlight(int size) {
+            super(size);
+            this.size = size;
+        }
+
+        synchronized void resize(int next) {
+            if (next > size) {
+                release(next - size);
+            } else if (next < size) {
+                reducePermits(size - next);
+            }
+            size = next;
+        }
     }
 
     /**

@@ -3,6 +3,7 @@ package io.levee.delivery;
 import io.levee.config.DeliverySettings;
 import io.levee.config.LeveeConfig;
 import io.levee.limits.RateLimitListener;
+import io.levee.limits.RuntimeLimits;
 import io.levee.worker.TaskContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -27,14 +28,14 @@ public class HttpDelivery {
     HttpDelivery() {}
 
     @Inject
-    HttpDelivery(LeveeConfig leveeConfig, Config config) {
+    HttpDelivery(LeveeConfig leveeConfig, Config config, RuntimeLimits limits) {
         HttpClient client = HttpClient.newBuilder()
                 .connectTimeout(Duration.ofSeconds(5))
                 .version(HttpClient.Version.HTTP_1_1)
                 .build();
         configured(leveeConfig, config)
-                .forEach((queue, settings) ->
-                        downstreams.put(queue, new Downstream(queue, settings, client, RateLimitListener.NONE)));
+                .forEach((queue, settings) -> downstreams.put(
+                        queue, new Downstream(queue, settings, client, RateLimitListener.NONE, limits)));
     }
 
     /** The queues whose tasks this handler delivers, with their settings. */

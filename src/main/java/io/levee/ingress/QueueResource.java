@@ -4,6 +4,7 @@ import io.levee.config.LeveeConfig;
 import io.levee.config.QueueSettings;
 import io.levee.messaging.Broker;
 import io.levee.messaging.BrokerUnavailableException;
+import io.levee.messaging.ControlPlane;
 import io.levee.messaging.QueueState;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -27,9 +28,11 @@ public class QueueResource {
     private final Broker broker;
     private final QueueRates rates;
     private final QueueSchemas schemas;
+    private final ControlPlane control;
 
     @Inject
-    QueueResource(LeveeConfig config, Broker broker, QueueRates rates, QueueSchemas schemas) {
+    QueueResource(LeveeConfig config, Broker broker, QueueRates rates, QueueSchemas schemas, ControlPlane control) {
+        this.control = control;
         this.config = config;
         this.broker = broker;
         this.rates = rates;
@@ -86,10 +89,13 @@ public class QueueResource {
                     "the broker did not answer: " + e.getMessage(),
                     Admission.RETRY_AFTER_UNAVAILABLE);
         }
+        s.put("paused", control.control(q.name()).paused());
         s.put("ingestRate", round(rates.ingestRate(q.name())));
         s.put("drainRate", round(rates.drainRate(q.name())));
-        if (q.ingestMaxRate() > 0) {
-            s.put("ingestMaxRate", (double) q.ingestMaxRate());
+        Long runtimeCeiling = control.control(q.name()).ingestMaxRate();
+        long ceiling = runtimeCeiling != null ? runtimeCeiling : q.ingestMaxRate();
+        if (ceiling > 0) {
+            s.put("ingestMaxRate", (double) ceiling);
         }
         if (q.schema().isPresent()) {
             s.put("schema", "/v1/queues/" + q.name() + "/schema");

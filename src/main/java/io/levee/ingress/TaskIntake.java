@@ -5,6 +5,7 @@ import io.levee.messaging.Broker;
 import io.levee.messaging.BrokerUnavailableException;
 import io.levee.messaging.QueueFullException;
 import io.levee.messaging.TaskEnvelope;
+import io.levee.messaging.TaskLifecycle;
 import io.levee.messaging.TaskPublisher;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -45,6 +46,7 @@ public class TaskIntake {
     private final Admission admission;
     private final QueueRates rates;
     private final IdempotencyStore idempotency;
+    private final TaskLifecycle lifecycle;
 
     @Inject
     TaskIntake(
@@ -54,7 +56,9 @@ public class TaskIntake {
             QueueSchemas schemas,
             Admission admission,
             QueueRates rates,
-            IdempotencyStore idempotency) {
+            IdempotencyStore idempotency,
+            TaskLifecycle lifecycle) {
+        this.lifecycle = lifecycle;
         this.config = config;
         this.broker = broker;
         this.publisher = publisher;
@@ -218,6 +222,7 @@ public class TaskIntake {
             throw admission.unavailable(e);
         }
         rates.accepted(queue, 1);
+        lifecycle.accepted(queue, task.id(), task.submittedAt());
         return new Accepted(task.id(), queue, acceptedAt, requestId);
     }
 

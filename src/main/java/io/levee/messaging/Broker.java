@@ -161,6 +161,14 @@ public class Broker {
     }
 
     /**
+     * A new amqp-client connection with automatic recovery, which also redeclares its server-named queues, bindings
+     * and consumers: for a subscriber that owns no task and must simply come back (the control exchange's).
+     */
+    public Connection newRecoveringConnection(String name) throws IOException {
+        return connect(name, true, null);
+    }
+
+    /**
      * A new amqp-client connection without automatic recovery whose deliveries are dispatched on the given
      * executor (consumers that run handlers on it size it to their concurrency).
      */

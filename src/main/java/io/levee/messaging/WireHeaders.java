@@ -16,6 +16,8 @@ public final class WireHeaders {
     public static final String ERROR_CLASS = "levee-error-class";
     public static final String ERROR_MESSAGE = "levee-error-message";
     public static final String FAILED_AT = "levee-failed-at";
+    /** Epoch ms when an operator last replayed the task from a dead-letter or unroutable queue. */
+    public static final String REPLAYED_AT = "levee-replayed-at";
 
     /** The AMQP content type of every task body. */
     public static final String CONTENT_TYPE = "application/json";

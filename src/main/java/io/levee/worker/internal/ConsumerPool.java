@@ -5,6 +5,7 @@ import com.rabbitmq.client.Connection;
 import io.levee.config.WorkerSettings;
 import io.levee.messaging.Broker;
 import io.levee.messaging.RedirectPublisher;
+import io.levee.messaging.TaskLifecycle;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -39,9 +40,11 @@ final class ConsumerPool {
     private final RedirectPublisher redirect;
     private final WorkerSettings settings;
     private final Clock clock;
+    private final TaskLifecycle lifecycle;
     private final Backoff reconnectBackoff = new Backoff(Duration.ofMillis(250), Duration.ofSeconds(30));
     private final ScheduledExecutorService ticker;
     private final ExecutorService dispatch;
+    private final PauseGate gate = new PauseGate();
 
     private Connection connection;
     private volatile List<SessionConsumer> consumers = List.of();
@@ -55,8 +58,10 @@ final class ConsumerPool {
             Broker broker,
             RedirectPublisher redirect,
             WorkerSettings settings,
-            Clock clock) {
+            Clock clock,
+            TaskLifecycle lifecycle) {
         this.endpoint = endpoint;
+        this.lifecycle = lifecycle;
         this.invoker = invoker;
         this.broker = broker;
         this.redirect = redirect;
@@ -127,8 +132,18 @@ final class ConsumerPool {
                 Channel channel = c.createChannel();
                 channel.basicQos(endpoint.prefetch());
                 SessionConsumer consumer = new SessionConsumer(
-                        channel, endpoint, invoker, redirect, clock, ackEvery, () -> failed(gen, null));
-                channel.basicConsume(queue(), false, consumer);
+                        channel,
+                        endpoint,
+                        invoker,
+                        redirect,
+                        clock,
+                        ackEvery,
+                        () -> failed(gen, null),
+                        gate,
+                        lifecycle);
+                if (gate.isOpen()) {
+                    consumer.consume();
+                }
                 created.add(consumer);
             }
             connection = c;
@@ -138,8 +153,9 @@ final class ConsumerPool {
             closeInBackground(c);
             throw e;
         }
-        LOG.info(() -> "Consuming queue '" + queue() + "' with " + endpoint.concurrency() + " session(s), prefetch "
-                + endpoint.prefetch() + " (" + endpoint.definition().source() + ")");
+        LOG.info(() -> (gate.isOpen() ? "Consuming" : "Paused (by an operator) before consuming") + " queue '" + queue()
+                + "' with " + endpoint.concurrency() + " session(s), prefetch " + endpoint.prefetch() + " ("
+                + endpoint.definition().source() + ")");
     }
 
     /** The connection or one of its sessions failed: replace them all, unless that already happened. */
@@ -172,6 +188,38 @@ final class ConsumerPool {
         });
     }
 
+    /**
+     * Stops taking tasks until {@link #resume}: the broker stops delivering, running tasks finish, and deliveries
+     * already received wait unstarted in the {@link PauseGate}.
+     */
+    synchronized void pause() {
+        if (!gate.isOpen()) {
+            return;
+        }
+        gate.close();
+        consumers.forEach(SessionConsumer::cancel);
+        LOG.info(() -> "Paused consuming queue '" + queue() + "'");
+    }
+
+    /** Takes tasks again after {@link #pause}. */
+    synchronized void resume() {
+        if (gate.isOpen()) {
+            return;
+        }
+        gate.open();
+        int gen = generation;
+        for (SessionConsumer c : consumers) {
+            try {
+                c.consume();
+            } catch (IOException | RuntimeException e) {
+                LOG.log(Level.WARNING, "cannot resume a session of '" + queue() + "'; replacing the sessions", e);
+                Thread.ofVirtual().start(() -> failed(gen, e));
+                return;
+            }
+        }
+        LOG.info(() -> "Resumed consuming queue '" + queue() + "'");
+    }
+
     private void flushAll() {
         for (SessionConsumer c : consumers) {
             c.flush();
@@ -193,6 +241,7 @@ final class ConsumerPool {
             draining.forEach(SessionConsumer::stop);
             up = false;
         }
+        gate.wake();
         // Ask the broker to stop delivering; what is already buffered here is skipped and returned on close.
         draining.forEach(SessionConsumer::cancel);
         long deadline = System.nanoTime() + timeout.toNanos();

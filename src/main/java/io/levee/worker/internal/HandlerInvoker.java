@@ -31,10 +31,11 @@ final class HandlerInvoker {
     /**
      * Binds the arguments and invokes the handler.
      *
+     * @return what the handler returned, as JSON (kept with the task's status), or null when it returned nothing
      * @throws UnreadablePayloadException when the body does not bind to the handler's JSON parameter
      * @throws Throwable                  whatever the handler (or an interceptor around it) threw
      */
-    void invoke(DeliveredTask task) throws Throwable {
+    byte[] invoke(DeliveredTask task) throws Throwable {
         Object[] args = new Object[jsonTypes.length];
         for (int i = 0; i < args.length; i++) {
             args[i] = switch (definition.parameters().get(i).kind()) {
@@ -44,10 +45,22 @@ final class HandlerInvoker {
                 case CONTEXT -> task;
             };
         }
+        Object result;
         try {
-            definition.method().invoke(reference, args);
+            result = definition.method().invoke(reference, args);
         } catch (InvocationTargetException e) {
             throw e.getCause();
+        }
+        return result == null ? null : resultJson(result);
+    }
+
+    /** A result that does not serialize is not the task's failure: the status says so instead. */
+    private static byte[] resultJson(Object result) {
+        try {
+            return JSON.writeValueAsBytes(result);
+        } catch (IOException e) {
+            return ("{\"unserializableResult\":\"" + result.getClass().getName() + "\"}")
+                    .getBytes(StandardCharsets.UTF_8);
         }
     }
 

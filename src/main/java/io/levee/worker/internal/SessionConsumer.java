@@ -9,6 +9,7 @@ import io.levee.messaging.BrokerUnavailableException;
 import io.levee.messaging.MalformedTaskException;
 import io.levee.messaging.RedirectPublisher;
 import io.levee.messaging.TaskEnvelope;
+import io.levee.messaging.TaskLifecycle;
 import io.levee.messaging.Topology;
 import io.levee.messaging.WireHeaders;
 import java.io.IOException;
@@ -42,6 +43,8 @@ final class SessionConsumer extends DefaultConsumer {
     private final Clock clock;
     private final int ackEvery;
     private final Runnable sessionFailed;
+    private final PauseGate gate;
+    private final TaskLifecycle lifecycle;
     private final Backoff returnBackoff = new Backoff(Duration.ofMillis(20), Duration.ofSeconds(1));
 
     private volatile boolean inFlight;
@@ -60,8 +63,12 @@ final class SessionConsumer extends DefaultConsumer {
             RedirectPublisher redirect,
             Clock clock,
             int ackEvery,
-            Runnable sessionFailed) {
+            Runnable sessionFailed,
+            PauseGate gate,
+            TaskLifecycle lifecycle) {
         super(channel);
+        this.lifecycle = lifecycle;
+        this.gate = gate;
         this.endpoint = endpoint;
         this.invoker = invoker;
         this.redirect = redirect;
@@ -74,6 +81,7 @@ final class SessionConsumer extends DefaultConsumer {
     public void handleDelivery(String consumerTag, Envelope delivery, AMQP.BasicProperties properties, byte[] body) {
         inFlight = true;
         try {
+            gate.awaitOpen(() -> stopped);
             // Once stopped, deliveries stay unacknowledged and go back to the queue when the channel closes.
             if (!stopped) {
                 handle(delivery.getDeliveryTag(), properties, body);
@@ -86,8 +94,10 @@ final class SessionConsumer extends DefaultConsumer {
                     "cannot record the outcome of a task from '"
                             + endpoint.queue().name() + "'; replacing the session so that the broker redelivers it",
                     e);
-            stopped = true;
+            stop();
             sessionFailed.run();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } finally {
             inFlight = false;
         }
@@ -115,7 +125,16 @@ final class SessionConsumer extends DefaultConsumer {
         try {
             envelope = decode(properties, headers, body);
         } catch (MalformedTaskException e) {
-            deadLetter(fallbackEnvelope(properties, headers, body), received, e);
+            TaskEnvelope unreadable = fallbackEnvelope(properties, headers, body);
+            deadLetter(unreadable, received, e);
+            lifecycle.dead(
+                    unreadable.queue(),
+                    unreadable.id(),
+                    1,
+                    0,
+                    clock.millis(),
+                    e.getClass().getName(),
+                    e.getMessage());
             finished(tag);
             return;
         }
@@ -123,15 +142,26 @@ final class SessionConsumer extends DefaultConsumer {
                 envelope, headers, endpoint.timeout().map(t -> clock.instant().plus(t)));
         TaskOutcome outcome;
         Throwable failure = null;
+        byte[] result = null;
+        lifecycle.started(envelope.queue(), envelope.id(), envelope.attempt(), envelope.submittedAt(), clock.millis());
         try {
-            invoker.invoke(task);
+            result = invoker.invoke(task);
             outcome = TaskOutcome.DONE;
         } catch (Throwable t) {
             failure = t;
             outcome = TaskOutcome.of(t, envelope.attempt(), endpoint.maxAttempts());
         }
         switch (outcome) {
-            case DONE -> returnBackoff.reset();
+            case DONE -> {
+                returnBackoff.reset();
+                lifecycle.succeeded(
+                        envelope.queue(),
+                        envelope.id(),
+                        envelope.attempt(),
+                        envelope.submittedAt(),
+                        clock.millis(),
+                        result);
+            }
             case RETRY -> {
                 TaskEnvelope next = envelope.nextAttempt();
                 String retryQueue = Topology.retryQueue(
@@ -141,6 +171,14 @@ final class SessionConsumer extends DefaultConsumer {
                         "task " + envelope.id() + " of '" + envelope.queue() + "' failed on attempt "
                                 + envelope.attempt() + "; retrying through " + retryQueue + ": " + failure);
                 redirect.retry(retryQueue, next, wireHeaders(next, received));
+                lifecycle.retrying(
+                        envelope.queue(),
+                        envelope.id(),
+                        envelope.attempt(),
+                        envelope.submittedAt(),
+                        clock.millis(),
+                        failure.getClass().getName(),
+                        errorMessage(failure));
             }
             case DEAD_LETTER -> {
                 LOG.log(
@@ -149,6 +187,14 @@ final class SessionConsumer extends DefaultConsumer {
                                 + envelope.attempt(),
                         failure);
                 deadLetter(envelope, received, failure);
+                lifecycle.dead(
+                        envelope.queue(),
+                        envelope.id(),
+                        envelope.attempt(),
+                        envelope.submittedAt(),
+                        clock.millis(),
+                        failure.getClass().getName(),
+                        errorMessage(failure));
             }
             case RETURN -> redirect.requeue(envelope, wireHeaders(envelope, received));
         }
@@ -187,12 +233,14 @@ final class SessionConsumer extends DefaultConsumer {
     private void deadLetter(TaskEnvelope envelope, Map<String, Object> received, Throwable failure) {
         Map<String, Object> headers = wireHeaders(envelope, received);
         headers.put(WireHeaders.ERROR_CLASS, failure.getClass().getName());
-        String text = String.valueOf(failure.getMessage());
-        headers.put(
-                WireHeaders.ERROR_MESSAGE,
-                text.length() > MAX_ERROR_MESSAGE ? text.substring(0, MAX_ERROR_MESSAGE) : text);
+        headers.put(WireHeaders.ERROR_MESSAGE, errorMessage(failure));
         headers.put(WireHeaders.FAILED_AT, clock.millis());
         redirect.deadLetter(endpoint.queue().deadLetterQueue(), envelope, headers);
+    }
+
+    private static String errorMessage(Throwable failure) {
+        String text = String.valueOf(failure.getMessage());
+        return text.length() > MAX_ERROR_MESSAGE ? text.substring(0, MAX_ERROR_MESSAGE) : text;
     }
 
     /** The received headers that travel with a copy, overlaid with the envelope's own (typed) headers. */
@@ -253,13 +301,19 @@ final class SessionConsumer extends DefaultConsumer {
 
     /** Stops this consumer and has the pool replace it; outside this consumer's lock, as the pool takes its own. */
     private void replaceSession() {
-        stopped = true;
+        stop();
         sessionFailed.run();
     }
 
     /** Takes no new deliveries from now on; finished ones can still be flushed. */
     void stop() {
         stopped = true;
+        gate.wake();
+    }
+
+    /** Asks the broker to deliver to this consumer (again, after {@link #cancel}). */
+    void consume() throws IOException {
+        getChannel().basicConsume(endpoint.queue().name(), false, this);
     }
 
     /** Asks the broker to stop delivering to this consumer. */

@@ -1,9 +1,13 @@
 package io.levee.worker.internal;
 
 import io.levee.config.LeveeConfig;
+import io.levee.limits.RuntimeLimits;
 import io.levee.messaging.Broker;
 import io.levee.messaging.BrokerReady;
+import io.levee.messaging.ControlPlane;
+import io.levee.messaging.QueueControl;
 import io.levee.messaging.RedirectPublisher;
+import io.levee.messaging.TaskLifecycle;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.BeforeDestroyed;
 import jakarta.enterprise.event.Observes;
@@ -29,6 +33,9 @@ public class WorkerLifecycle {
     private final RedirectPublisher redirect;
     private final HandlerExtension handlers;
     private final BeanManager beans;
+    private final ControlPlane control;
+    private final TaskLifecycle lifecycle;
+    private final RuntimeLimits limits;
     private final List<ConsumerPool> pools = new CopyOnWriteArrayList<>();
     // On SIGTERM Helidon stops the server but does not close the CDI container, so the @BeforeDestroyed observer
     // below never runs there: this hook drains instead, and the JVM waits for it (SigtermIT).
@@ -42,7 +49,13 @@ public class WorkerLifecycle {
             Broker broker,
             RedirectPublisher redirect,
             HandlerExtension handlers,
-            BeanManager beans) {
+            BeanManager beans,
+            ControlPlane control,
+            TaskLifecycle lifecycle,
+            RuntimeLimits limits) {
+        this.limits = limits;
+        this.control = control;
+        this.lifecycle = lifecycle;
         this.config = config;
         this.broker = broker;
         this.redirect = redirect;
@@ -54,6 +67,7 @@ public class WorkerLifecycle {
         if (!config.role().consumes() || started) {
             return;
         }
+        control.all().forEach(this::controlled);
         for (HandlerEndpoint endpoint : handlers.registry().endpoints()) {
             ConsumerPool pool = new ConsumerPool(
                     endpoint,
@@ -61,13 +75,32 @@ public class WorkerLifecycle {
                     broker,
                     redirect,
                     config.worker(),
-                    Clock.systemUTC());
+                    Clock.systemUTC(),
+                    lifecycle);
+            if (control.control(endpoint.queue().name()).paused()) {
+                pool.pause();
+            }
             pool.start();
             pools.add(pool);
         }
         started = true;
+        control.onChange(this::controlled);
         if (!pools.isEmpty()) {
             Runtime.getRuntime().addShutdownHook(drainOnExit);
+        }
+    }
+
+    /** An operator paused, resumed or limited a queue (on any replica). */
+    private void controlled(String queue, QueueControl state) {
+        limits.setDelivery(queue, new RuntimeLimits.Delivery(state.deliveryMaxRate(), state.deliveryMaxInFlight()));
+        for (ConsumerPool pool : pools) {
+            if (pool.queue().equals(queue)) {
+                if (state.paused()) {
+                    pool.pause();
+                } else {
+                    pool.resume();
+                }
+            }
         }
     }
 
