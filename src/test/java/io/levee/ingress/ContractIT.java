@@ -176,6 +176,63 @@ class ContractIT {
         assertConforms(Method.GET, "/v1/queues", get("/v1/queues"), 503);
     }
 
+    @Test
+    void operationsAnswerAsTheContractSays() {
+        String dl = "/v1/queues/{queue}/dead-letters";
+        assertConforms(Method.GET, dl, get("/v1/queues/it-contract/dead-letters?limit=5"), 200);
+        assertConforms(Method.GET, dl, get("/v1/queues/it-contract/dead-letters?limit=0"), 400);
+        assertConforms(Method.GET, dl, get("/v1/queues/it-contract-nope/dead-letters"), 404);
+        assertConforms(Method.DELETE, dl, send(delete("/v1/queues/it-contract/dead-letters")), 400);
+        assertConforms(Method.DELETE, dl, send(delete("/v1/queues/it-contract/dead-letters?confirm=it-contract")), 200);
+        String replay = dl + "/replay";
+        assertConforms(
+                Method.POST,
+                replay,
+                post("/v1/queues/it-contract/dead-letters/replay", "{\"ids\":[\"x\"]}", Map.of()),
+                200);
+        assertConforms(Method.POST, replay, post("/v1/queues/it-contract/dead-letters/replay", "{}", Map.of()), 400);
+        assertConforms(Method.GET, "/v1/unroutable", get("/v1/unroutable?limit=1"), 200);
+        assertConforms(
+                Method.POST, "/v1/unroutable/replay", post("/v1/unroutable/replay", "{\"limit\":0}", Map.of()), 400);
+
+        assertConforms(
+                Method.POST, "/v1/queues/{queue}/pause", post("/v1/queues/it-contract/pause", "", Map.of()), 200);
+        assertConforms(
+                Method.POST, "/v1/queues/{queue}/resume", post("/v1/queues/it-contract/resume", "", Map.of()), 200);
+        assertConforms(
+                Method.POST, "/v1/queues/{queue}/pause", post("/v1/queues/it-contract-nope/pause", "", Map.of()), 404);
+
+        String limits = "/v1/queues/{queue}/limits";
+        assertConforms(Method.GET, limits, get("/v1/queues/it-contract/limits"), 200);
+        assertConforms(Method.PUT, limits, send(put("/v1/queues/it-contract/limits", "{\"ingestMaxRate\":null}")), 200);
+        assertConforms(Method.PUT, limits, send(put("/v1/queues/it-contract/limits", "{\"ingestMaxRate\":-1}")), 400);
+
+        String status = "/v1/queues/{queue}/tasks/{id}";
+        HttpResponse<String> accepted = post("/v1/queues/it-contract/tasks", "{\"a\":1}", Map.of());
+        String location = accepted.headers().firstValue("Location").orElseThrow();
+        HttpResponse<String> first = get(location);
+        assertConforms(Method.GET, status, first, 200);
+        String etag = first.headers().firstValue("ETag").orElseThrow();
+        HttpResponse<String> same = send(HttpRequest.newBuilder(uri(location))
+                .header("If-None-Match", etag)
+                .GET()
+                .build());
+        // No handler consumes it-contract: the task stays accepted, its status unchanged.
+        assertConforms(Method.GET, status, same, 304);
+        assertConforms(Method.GET, status, get("/v1/queues/it-contract/tasks/no-such-task"), 404);
+    }
+
+    private HttpRequest delete(String path) {
+        return HttpRequest.newBuilder(uri(path)).DELETE().build();
+    }
+
+    private HttpRequest put(String path, String json) {
+        return HttpRequest.newBuilder(uri(path))
+                .header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(json))
+                .build();
+    }
+
     private URI uri(String path) {
         return URI.create(IngestClients.base(target) + path);
     }
