@@ -14,7 +14,7 @@ import org.eclipse.microprofile.config.Config;
  * @param redisUri        Redis shared by every replica for task status and operator-set queue state; empty keeps
  *                        both in this replica's memory ({@code levee.state.redis-uri})
  * @param keyPrefix       prefix of every Redis key ({@code levee.state.key-prefix})
- * @param maxEntries      task statuses kept in memory at most, oldest dropped first ({@code levee.state.max-entries})
+ * @param maxEntries      task statuses kept in memory at most; beyond, new tasks go untracked until older statuses expire ({@code levee.state.max-entries})
  * @param resultMaxSize   largest handler result kept with a status, in bytes ({@code levee.state.result-max-size})
  * @param statusTtl       per queue: how long a task's status is kept ({@code levee.queues.<q>.status-ttl}, 24h)
  * @param statusDisabled  queues whose task status is not tracked ({@code levee.queues.<q>.status=false})
@@ -51,7 +51,7 @@ public record StateSettings(
         return new StateSettings(
                 s.optionalUri("levee.state.redis-uri", "redis", "rediss"),
                 s.string("levee.state.key-prefix", "levee:"),
-                s.integer("levee.state.max-entries", 1_000_000, 1, 100_000_000),
+                s.integer("levee.state.max-entries", 100_000, 1, 100_000_000),
                 (int) s.size("levee.state.result-max-size", "4KiB", 0, 1L << 20),
                 ttl,
                 disabled);

@@ -272,7 +272,7 @@ public class ParkedTasks {
                 break;
             }
             lastTag = get.getEnvelope().getDeliveryTag();
-            visit.accept(get, () -> ch.basicPublish("", source, false, copyProperties(get.getProps()), get.getBody()));
+            visit.accept(get, () -> copyToTail(ch, source, get));
             if (++sinceAck >= CONFIRM_BATCH) {
                 ch.waitForConfirmsOrDie(confirmTimeout.toMillis());
                 ch.basicAck(lastTag, true);
@@ -282,6 +282,21 @@ public class ParkedTasks {
         if (sinceAck > 0) {
             ch.waitForConfirmsOrDie(confirmTimeout.toMillis());
             ch.basicAck(lastTag, true);
+        }
+    }
+
+    /**
+     * Publishes an identical copy of a fetched message to the tail of its queue. A task parked in
+     * {@value Topology#UNROUTABLE} goes back through that (fanout) exchange with its original routing key, which
+     * names the queue it is meant for; a copy through the default exchange would carry the parking queue's name
+     * instead.
+     */
+    private static void copyToTail(Channel ch, String source, GetResponse get) throws IOException {
+        AMQP.BasicProperties props = copyProperties(get.getProps());
+        if (source.equals(Topology.UNROUTABLE)) {
+            ch.basicPublish(Topology.UNROUTABLE, get.getEnvelope().getRoutingKey(), false, props, get.getBody());
+        } else {
+            ch.basicPublish("", source, false, props, get.getBody());
         }
     }
 

@@ -59,9 +59,10 @@ class LimitsIT {
                 .atMost(DEADLINE)
                 .until(() -> DownstreamStub.arrivals("/limits").size() == 6);
         List<DownstreamStub.Arrival> arrivals = DownstreamStub.arrivals("/limits");
-        for (int i = 1; i < arrivals.size(); i++) {
+        // 4/s spaces request starts 250 ms apart. The first request also opens the connection, so it arrives late
+        // and the gap after it is short: the gaps are measured from the second request on.
+        for (int i = 2; i < arrivals.size(); i++) {
             long gapMs = (arrivals.get(i).nanos() - arrivals.get(i - 1).nanos()) / 1_000_000;
-            // 4/s spaces request starts 250 ms apart; the arrival clock adds a little jitter either way.
             assertThat("gap before request " + i, gapMs, greaterThanOrEqualTo(200L));
         }
 
