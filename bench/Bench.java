@@ -141,6 +141,7 @@ public final class Bench {
                 javaBin,
                 "-Dlevee.role=worker",
                 "-Dserver.port=" + LEVEE_PORT,
+                "-Dlevee.auth.enabled=false",
                 "-Dserver.host=127.0.0.1",
                 "-Dlevee.amqp.uri=" + URI,
                 "-Dlevee.demo.queue=" + LEVEE_QUEUE,

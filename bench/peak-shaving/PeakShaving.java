@@ -86,6 +86,7 @@ public final class PeakShaving {
                 javaBin,
                 "--sun-misc-unsafe-memory-access=allow",
                 "-Dserver.port=" + LEVEE_PORT,
+                "-Dlevee.auth.enabled=false",
                 "-Dserver.host=127.0.0.1",
                 "-Dlevee.amqp.uri=" + AMQP,
                 "-Dlevee.role=all",

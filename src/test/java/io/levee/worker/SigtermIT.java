@@ -37,6 +37,7 @@ class SigtermIT {
                         java,
                         "-Dlevee.amqp.uri=" + TestBroker.uri(),
                         "-Dlevee.role=worker",
+                        "-Dlevee.auth.enabled=false",
                         "-Dserver.port=0",
                         "-Dserver.host=127.0.0.1",
                         "-Dlevee.demo.queue=" + QUEUE,
