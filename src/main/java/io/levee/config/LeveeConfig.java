@@ -46,7 +46,10 @@ public record LeveeConfig(
         return Optional.ofNullable(queues.get(name));
     }
 
-    /** Reads and validates the configuration. */
+    /**
+     * Reads and validates the configuration. Levee reads it once, in {@link LeveeConfigProducer}; everything else
+     * injects (or, outside injection, looks up) that one record.
+     */
     public static LeveeConfig load(Config config) {
         Settings s = new Settings(config);
         URI uri = s.uri("levee.amqp.uri", "amqp://guest:guest@127.0.0.1:5672");
@@ -91,6 +94,7 @@ public record LeveeConfig(
                 s.integer(p + "prefetch", 50, 1, 10_000),
                 s.durations(p + "retry-delays", "1s,10s,60s"),
                 s.optionalString(p + "schema"),
-                s.longValue(p + "ingest.max-rate", 0, 0, 100_000_000));
+                s.longValue(p + "ingest.max-rate", 0, 0, 100_000_000),
+                DeliverySettings.read(s, name));
     }
 }
