@@ -20,7 +20,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import org.eclipse.microprofile.config.Config;
 
 /**
  * {@code GET/PUT /v1/queues/{queue}/limits}: a queue's delivery {@code max-rate} and {@code max-in-flight} and its
@@ -34,14 +33,12 @@ public class LimitsResource {
     private static final Set<String> MEMBERS = Set.of("deliveryMaxRate", "deliveryMaxInFlight", "ingestMaxRate");
 
     private final LeveeConfig config;
-    private final Config mpConfig;
     private final ControlPlane control;
     private final ControlStore store;
 
     @Inject
-    LimitsResource(LeveeConfig config, Config mpConfig, ControlPlane control, ControlStore store) {
+    LimitsResource(LeveeConfig config, ControlPlane control, ControlStore store) {
         this.config = config;
-        this.mpConfig = mpConfig;
         this.control = control;
         this.store = store;
     }
@@ -66,7 +63,7 @@ public class LimitsResource {
                 throw Operations.invalid("unknown member '" + name + "'; the limits are " + MEMBERS);
             }
         });
-        Optional<DeliverySettings> delivery = DeliverySettings.load(mpConfig, queue);
+        Optional<DeliverySettings> delivery = config.queues().get(queue).delivery();
         if (delivery.isEmpty() && (request.has("deliveryMaxRate") || request.has("deliveryMaxInFlight"))) {
             throw Operations.invalid("queue '" + queue + "' has no built-in delivery (levee.queues." + queue
                     + ".delivery.url); only ingestMaxRate applies to it");
@@ -95,7 +92,7 @@ public class LimitsResource {
 
     private Map<String, Object> answer(String queue) {
         QueueSettings q = config.queues().get(queue);
-        Optional<DeliverySettings> delivery = DeliverySettings.load(mpConfig, queue);
+        Optional<DeliverySettings> delivery = config.queues().get(queue).delivery();
         Map<String, Object> configured = new LinkedHashMap<>();
         delivery.ifPresent(d -> {
             configured.put("deliveryMaxRate", (double) d.maxRate());
