@@ -15,6 +15,7 @@ import java.util.Optional;
  * @param retryDelays   backoff delays, one retry queue each; attempts beyond them go to the dead-letter queue
  * @param schema        JSON Schema of task bodies, a file path or classpath resource ({@code schema}), if any
  * @param ingestMaxRate tasks per second this replica accepts into the queue ({@code ingest.max-rate}); 0 = no ceiling
+ * @param bindings      extra exchanges the queue is bound to ({@code bindings.<name>.*}), besides {@code levee.tasks}
  */
 public record QueueSettings(
         String name,
@@ -24,10 +25,12 @@ public record QueueSettings(
         int prefetch,
         List<Duration> retryDelays,
         Optional<String> schema,
-        long ingestMaxRate) {
+        long ingestMaxRate,
+        List<BindingSettings> bindings) {
 
     public QueueSettings {
         retryDelays = List.copyOf(retryDelays);
+        bindings = List.copyOf(bindings);
     }
 
     /** The dead-letter queue that receives this queue's failed tasks. */
