@@ -48,7 +48,10 @@ public record LeveeConfig(
         return Optional.ofNullable(queues.get(name));
     }
 
-    /** Reads and validates the configuration. */
+    /**
+     * Reads and validates the configuration. Levee reads it once, in {@link LeveeConfigProducer}; everything else
+     * injects (or, outside injection, looks up) that one record.
+     */
     public static LeveeConfig load(Config config) {
         Settings s = new Settings(config);
         URI uri = s.uri("levee.amqp.uri", "amqp://guest:guest@127.0.0.1:5672");
@@ -98,6 +101,7 @@ public record LeveeConfig(
                 s.durations(p + "retry-delays", "1s,10s,60s"),
                 s.optionalString(p + "schema"),
                 s.longValue(p + "ingest.max-rate", 0, 0, 100_000_000),
+                DeliverySettings.read(s, name),
                 BindingSettings.read(s, keys, name));
     }
 }
