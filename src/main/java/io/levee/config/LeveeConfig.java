@@ -57,9 +57,9 @@ public record LeveeConfig(
         URI uri = s.uri("levee.amqp.uri", "amqp://guest:guest@127.0.0.1:5672");
         Role role = s.oneOf("levee.role", Role.class, Role.ALL);
         PublishSettings publish = new PublishSettings(
-                s.integer("levee.publish.sessions", 32, 1, 1024),
+                s.integer("levee.publish.sessions", 4, 1, 1024),
                 s.duration("levee.publish.confirm-timeout", "5s"),
-                s.integer("levee.publish.session-max-sends", 10_000, 1, Integer.MAX_VALUE));
+                s.integer("levee.publish.session-max-sends", 2_000, 1, Integer.MAX_VALUE));
         WorkerSettings worker = new WorkerSettings(
                 s.duration("levee.worker.drain-timeout", "30s"), s.integer("levee.worker.ack-batch", 32, 1, 10_000));
         Map<String, QueueSettings> queues = new TreeMap<>();
