@@ -77,6 +77,18 @@ final class Settings {
         }
     }
 
+    boolean bool(String key, boolean defaultValue) {
+        String raw = string(key, null);
+        if (raw == null || raw.isEmpty()) {
+            return defaultValue;
+        }
+        return switch (raw.toLowerCase(Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new InvalidConfigurationException(key, raw, "true or false");
+        };
+    }
+
     int integer(String key, int defaultValue, int min, int max) {
         return (int) longValue(key, defaultValue, min, max);
     }

@@ -35,7 +35,7 @@ public class TaskIntake {
 
     private static final Pattern TRACEPARENT =
             Pattern.compile("00-(?!0{32})[0-9a-f]{32}-(?!0{16})[0-9a-f]{16}-[0-9a-f]{2}");
-    private static final Pattern REQUEST_ID = Pattern.compile("[\\x21-\\x7e]{1,128}");
+    private static final Pattern REQUEST_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
     private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[\\x20-\\x7e]{1,255}");
 
     private final LeveeConfig config;
@@ -74,8 +74,13 @@ public class TaskIntake {
     @SuppressWarnings("ArrayRecordComponent")
     record Answer(int status, Map<String, String> headers, byte[] body) {}
 
-    /** Accepts one task; 202 only after the broker confirmed it. */
-    Answer submit(String queue, Headers headers, InputStream entity) {
+    /**
+     * Accepts one task; 202 only after the broker confirmed it.
+     *
+     * @param submittedBy the authenticated identity ({@code key:<name>}, {@code jwt:<principal>}), or null when
+     *                    authentication is off; it travels in the message and scopes the idempotency key
+     */
+    Answer submit(String queue, Headers headers, InputStream entity, String submittedBy) {
         requireAcceptable(queue, headers);
         String idempotencyKey = headers.get("Idempotency-Key");
         if (idempotencyKey != null && !IDEMPOTENCY_KEY.matcher(idempotencyKey).matches()) {
@@ -92,29 +97,30 @@ public class TaskIntake {
         String traceparent = traceparent(headers.get("traceparent"));
 
         if (idempotencyKey == null) {
-            return accepted(publishOne(queue, body, requestId, traceparent, null));
+            return accepted(publishOne(queue, body, requestId, traceparent, null, submittedBy));
         }
         String fingerprint = fingerprint(body);
-        Optional<IdempotencyStore.Entry> existing = idempotency.reserve(queue, idempotencyKey, fingerprint);
+        String scopedKey = scoped(idempotencyKey, submittedBy);
+        Optional<IdempotencyStore.Entry> existing = idempotency.reserve(queue, scopedKey, fingerprint);
         if (existing.isPresent()) {
             return replay(queue, existing.get(), fingerprint);
         }
         try {
-            Accepted a = publishOne(queue, body, requestId, traceparent, idempotencyKey);
+            Accepted a = publishOne(queue, body, requestId, traceparent, idempotencyKey, submittedBy);
             idempotency.complete(
                     queue,
-                    idempotencyKey,
+                    scopedKey,
                     new IdempotencyStore.Entry(
                             fingerprint, a.id(), a.acceptedAt().toString(), a.requestId()));
             return accepted(a);
         } catch (RuntimeException e) {
-            idempotency.release(queue, idempotencyKey);
+            idempotency.release(queue, scopedKey);
             throw e;
         }
     }
 
     /** Accepts a JSON array of tasks: all validated first, then published; one result per item. */
-    Answer submitBatch(String queue, Headers headers, InputStream entity) {
+    Answer submitBatch(String queue, Headers headers, InputStream entity, String submittedBy) {
         requireAcceptable(queue, headers);
         byte[] body = readBody(headers, entity, config.ingest().batchMaxBodySize());
         List<TaskBodies.Item> items =
@@ -136,7 +142,8 @@ public class TaskIntake {
         try (ExecutorService publishing = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Future<Accepted>> pending = new ArrayList<>();
             for (TaskBodies.Item item : items) {
-                pending.add(publishing.submit(() -> publish(queue, item.body(), requestId, traceparent, null)));
+                pending.add(publishing.submit(
+                        () -> publish(queue, item.body(), requestId, traceparent, null, submittedBy)));
             }
             for (int i = 0; i < pending.size(); i++) {
                 Map<String, Object> result = new LinkedHashMap<>();
@@ -191,10 +198,19 @@ public class TaskIntake {
         QueueNames.requireConfigured(config, queue);
     }
 
-    private Accepted publishOne(String queue, byte[] body, String requestId, String traceparent, String key) {
+    private Accepted publishOne(
+            String queue, byte[] body, String requestId, String traceparent, String key, String submittedBy) {
         admission.admit(queue, 1);
         requireBroker();
-        return publish(queue, body, requestId, traceparent, key);
+        return publish(queue, body, requestId, traceparent, key, submittedBy);
+    }
+
+    /**
+     * The key as stored: scoped by the submitter (length-prefixed, so no choice of names makes two scopes meet),
+     * so one client can neither replay nor squat another's key. Unscoped when authentication is off.
+     */
+    private static String scoped(String key, String submittedBy) {
+        return submittedBy == null ? key : submittedBy.length() + ":" + submittedBy + ":" + key;
     }
 
     private void requireBroker() {
@@ -206,10 +222,11 @@ public class TaskIntake {
         }
     }
 
-    private Accepted publish(String queue, byte[] body, String requestId, String traceparent, String key) {
+    private Accepted publish(
+            String queue, byte[] body, String requestId, String traceparent, String key, String submittedBy) {
         Instant acceptedAt = Instant.now();
-        TaskEnvelope task =
-                new TaskEnvelope(Ids.uuid(), queue, acceptedAt.toEpochMilli(), 1, requestId, traceparent, key, body);
+        TaskEnvelope task = new TaskEnvelope(
+                Ids.uuid(), queue, acceptedAt.toEpochMilli(), 1, requestId, traceparent, key, submittedBy, body);
         try {
             publisher.publish(task, config.ingest().publishTimeout());
         } catch (QueueFullException e) {

@@ -15,6 +15,8 @@ import java.util.Objects;
  * @param requestId      the request id of the submitting HTTP request
  * @param traceparent    W3C trace context of the submitting request
  * @param idempotencyKey the caller's idempotency key, or null
+ * @param submittedBy    the identity that submitted it ({@code key:<name>} or {@code jwt:<principal>}), or null when
+ *                       authentication is off or a foreign producer sent it
  * @param body           the task's raw JSON bytes
  */
 // The body is the caller's raw bytes; equals, hashCode and toString below treat it by content.
@@ -27,6 +29,7 @@ public record TaskEnvelope(
         String requestId,
         String traceparent,
         String idempotencyKey,
+        String submittedBy,
         byte[] body) {
 
     public TaskEnvelope {
@@ -36,6 +39,19 @@ public record TaskEnvelope(
         if (attempt < 1) {
             throw new IllegalArgumentException("attempt must be >= 1, was " + attempt);
         }
+    }
+
+    /** A task without a known submitter. */
+    public TaskEnvelope(
+            String id,
+            String queue,
+            long submittedAt,
+            int attempt,
+            String requestId,
+            String traceparent,
+            String idempotencyKey,
+            byte[] body) {
+        this(id, queue, submittedAt, attempt, requestId, traceparent, idempotencyKey, null, body);
     }
 
     /** The AMQP headers of this task, in wire form (numbers as numbers; absent values left out). */
@@ -48,6 +64,7 @@ public record TaskEnvelope(
         putIfPresent(h, WireHeaders.REQUEST_ID, requestId);
         putIfPresent(h, WireHeaders.TRACEPARENT, traceparent);
         putIfPresent(h, WireHeaders.IDEMPOTENCY_KEY, idempotencyKey);
+        putIfPresent(h, WireHeaders.SUBMITTED_BY, submittedBy);
         return h;
     }
 
@@ -75,12 +92,14 @@ public record TaskEnvelope(
                 text(headers.get(WireHeaders.REQUEST_ID)),
                 text(headers.get(WireHeaders.TRACEPARENT)),
                 text(headers.get(WireHeaders.IDEMPOTENCY_KEY)),
+                text(headers.get(WireHeaders.SUBMITTED_BY)),
                 body);
     }
 
     /** The same task for its next attempt. */
     public TaskEnvelope nextAttempt() {
-        return new TaskEnvelope(id, queue, submittedAt, attempt + 1, requestId, traceparent, idempotencyKey, body);
+        return new TaskEnvelope(
+                id, queue, submittedAt, attempt + 1, requestId, traceparent, idempotencyKey, submittedBy, body);
     }
 
     private static void putIfPresent(Map<String, Object> h, String key, String value) {
@@ -118,6 +137,7 @@ public record TaskEnvelope(
                 && Objects.equals(requestId, t.requestId)
                 && Objects.equals(traceparent, t.traceparent)
                 && Objects.equals(idempotencyKey, t.idempotencyKey)
+                && Objects.equals(submittedBy, t.submittedBy)
                 && Arrays.equals(body, t.body);
     }
 

@@ -22,6 +22,14 @@ public interface TaskContext {
     /** W3C trace context of the submitting request, or null. */
     String traceparent();
 
+    /**
+     * The identity that submitted the task ({@code key:<name>} or {@code jwt:<principal>}, header
+     * {@code levee-submitted-by}), or null when authentication was off or another producer sent it.
+     */
+    default String submittedBy() {
+        return headers().get("levee-submitted-by");
+    }
+
     /** When the gateway accepted the task (epoch 0 when the producer did not say). */
     Instant submittedAt();
 
