@@ -29,6 +29,9 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{- end -}}
 {{- end -}}
 {{- range $key, $value := .Values.extraConfig -}}
+{{- if or (regexMatch "(?i)(password|secret|token|credential)" $key) (regexMatch "://[^/@]*:[^/@]*@" (toString $value)) -}}
+{{- fail (printf "extraConfig.%s holds a secret; put it in secretConfig (extraConfig travels in JAVA_TOOL_OPTIONS, which the JVM prints at startup)" $key) -}}
+{{- end -}}
 {{- $opts = append $opts (printf "-D%s=%v" $key $value) -}}
 {{- end -}}
 {{- join " " $opts -}}
@@ -50,8 +53,41 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
       value: "{{ .root.Values.worker.drainTimeoutSeconds }}s"
     - name: SERVER_PORT
       value: "{{ .root.Values.gateway.port }}"
+    - name: LEVEE_AUTH_ENABLED
+      value: {{ .root.Values.auth.enabled | quote }}
+    - name: LEVEE_AUTH_OPEN_METRICS
+      value: {{ .root.Values.auth.openMetrics | quote }}
+    {{- if .root.Values.auth.apiKeysSecret }}
+    - name: LEVEE_AUTH_API_KEYS_FILE
+      value: /etc/levee/auth/api-keys
+    {{- end }}
+    {{- with .root.Values.auth.jwt }}
+    {{- if .publicKeyLocation }}
+    - name: MP_JWT_VERIFY_PUBLICKEY_LOCATION
+      value: {{ .publicKeyLocation | quote }}
+    - name: MP_JWT_VERIFY_ISSUER
+      value: {{ .issuer | quote }}
+    {{- if .audiences }}
+    - name: MP_JWT_VERIFY_AUDIENCES
+      value: {{ .audiences | quote }}
+    {{- end }}
+    {{- end }}
+    {{- end }}
+    {{- range $key, $value := .root.Values.secretConfig }}
+    - name: {{ regexReplaceAll "[^A-Za-z0-9]" $key "_" | upper }}
+      valueFrom:
+        secretKeyRef:
+          name: {{ include "levee.fullname" $.root }}-config
+          key: {{ $key }}
+    {{- end }}
     - name: JAVA_TOOL_OPTIONS
       value: {{ include "levee.javaOptions" .root | quote }}
+  {{- if .root.Values.auth.apiKeysSecret }}
+  volumeMounts:
+    - name: api-keys
+      mountPath: /etc/levee/auth
+      readOnly: true
+  {{- end }}
   ports:
     - name: http
       containerPort: {{ .root.Values.gateway.port }}
@@ -65,4 +101,18 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
     periodSeconds: 10
   resources:
     {{- toYaml .resources | nindent 4 }}
+{{- end -}}
+
+
+{{/* The API key Secret as a volume: a Secret update reaches the mounted file, which Levee re-reads. */}}
+{{- define "levee.volumes" -}}
+{{- if .Values.auth.apiKeysSecret }}
+volumes:
+  - name: api-keys
+    secret:
+      secretName: {{ .Values.auth.apiKeysSecret }}
+      items:
+        - key: api-keys
+          path: api-keys
+{{- end }}
 {{- end -}}

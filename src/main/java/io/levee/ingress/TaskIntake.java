@@ -19,10 +19,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 
 /**
@@ -123,9 +122,10 @@ public class TaskIntake {
     Answer submitBatch(String queue, Headers headers, InputStream entity, String submittedBy) {
         requireAcceptable(queue, headers);
         byte[] body = readBody(headers, entity, config.ingest().batchMaxBodySize());
-        List<TaskBodies.Item> items =
-                TaskBodies.parseBatch(body, config.ingest().batchMaxItems());
-        for (int i = 0; i < items.size(); i++) {
+        boolean schema = schemas.hasSchema(queue);
+        List<TaskBodies.Item> items = TaskBodies.parseBatch(
+                body, config.ingest().batchMaxItems(), config.ingest().maxBodySize(), schema);
+        for (int i = 0; schema && i < items.size(); i++) {
             try {
                 schemas.requireValid(queue, items.get(i).value());
             } catch (ProblemException e) {
@@ -137,41 +137,58 @@ public class TaskIntake {
         admission.admit(queue, items.size());
         requireBroker();
 
+        Object[] outcomes = publishAll(queue, items, requestId, traceparent, submittedBy);
         List<Map<String, Object>> results = new ArrayList<>();
         boolean allAccepted = true;
-        try (ExecutorService publishing = Executors.newVirtualThreadPerTaskExecutor()) {
-            List<Future<Accepted>> pending = new ArrayList<>();
-            for (TaskBodies.Item item : items) {
-                pending.add(publishing.submit(
-                        () -> publish(queue, item.body(), requestId, traceparent, null, submittedBy)));
+        for (int i = 0; i < outcomes.length; i++) {
+            Map<String, Object> result = new LinkedHashMap<>();
+            result.put("index", i);
+            if (outcomes[i] instanceof Accepted a) {
+                result.put("status", 202);
+                result.put("id", a.id());
+                result.put("acceptedAt", a.acceptedAt().toString());
+                result.put("location", a.location());
+            } else {
+                ProblemException p = outcomes[i] instanceof ProblemException pe
+                        ? pe
+                        : new ProblemException(ProblemType.INTERNAL, "unexpected error; see the server log");
+                allAccepted = false;
+                result.put("status", p.type().status());
+                result.put("problem", Problems.document(p.type(), p.getMessage(), null, Map.of("item", i)));
             }
-            for (int i = 0; i < pending.size(); i++) {
-                Map<String, Object> result = new LinkedHashMap<>();
-                result.put("index", i);
-                try {
-                    Accepted a = pending.get(i).get();
-                    result.put("status", 202);
-                    result.put("id", a.id());
-                    result.put("acceptedAt", a.acceptedAt().toString());
-                    result.put("location", a.location());
-                } catch (ExecutionException e) {
-                    ProblemException p = e.getCause() instanceof ProblemException pe
-                            ? pe
-                            : new ProblemException(ProblemType.INTERNAL, "unexpected error; see the server log");
-                    allAccepted = false;
-                    result.put("status", p.type().status());
-                    result.put("problem", Problems.document(p.type(), p.getMessage(), null, Map.of("item", i)));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new ProblemException(ProblemType.INTERNAL, "interrupted while publishing a batch");
-                }
-                results.add(result);
-            }
+            results.add(result);
         }
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("requestId", requestId);
         answer.put("results", results);
         return new Answer(allAccepted ? 202 : 200, Map.of("X-Request-Id", requestId), writeJson(answer));
+    }
+
+    /**
+     * Publishes the items through at most {@code levee.publish.sessions} threads (a session holds one send in
+     * flight, so more would only wait), each taking the next item; one outcome per item, in order: an
+     * {@link Accepted} or the exception that refused it.
+     */
+    private Object[] publishAll(
+            String queue, List<TaskBodies.Item> items, String requestId, String traceparent, String submittedBy) {
+        Object[] outcomes = new Object[items.size()];
+        AtomicInteger next = new AtomicInteger();
+        int workers = Math.min(items.size(), config.publish().sessions());
+        try (ExecutorService publishing = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int w = 0; w < workers; w++) {
+                publishing.execute(() -> {
+                    for (int i = next.getAndIncrement(); i < outcomes.length; i = next.getAndIncrement()) {
+                        try {
+                            outcomes[i] =
+                                    publish(queue, items.get(i).body(), requestId, traceparent, null, submittedBy);
+                        } catch (RuntimeException e) {
+                            outcomes[i] = e;
+                        }
+                    }
+                });
+            }
+        }
+        return outcomes;
     }
 
     private record Accepted(String id, String queue, Instant acceptedAt, String requestId) {

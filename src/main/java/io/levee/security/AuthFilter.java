@@ -8,6 +8,8 @@ import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.RoutingRequest;
 import io.helidon.webserver.http.RoutingResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -27,7 +29,17 @@ final class AuthFilter implements Filter {
     private static final Logger LOG = Logger.getLogger(AuthFilter.class.getName());
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String PROBLEM = "application/problem+json";
-    private static final String CHALLENGE = "Bearer realm=\"levee\"";
+    /**
+     * Bearer for API clients; Basic (user = key name, password = API key) so that a browser can open the dashboard,
+     * whose page and data requests then carry the credentials the browser asked for.
+     */
+    private static final String CHALLENGE = "Bearer realm=\"levee\", Basic realm=\"levee\", charset=\"UTF-8\"";
+
+    private static final String INVALID =
+            "Bearer realm=\"levee\", error=\"invalid_token\", Basic realm=\"levee\", charset=\"UTF-8\"";
+
+    /** A presented secret and, for Basic, the name it was presented under. */
+    private record Presented(String secret, Optional<String> user) {}
 
     private final AccessRules rules;
     private final List<Authenticator> authenticators;
@@ -50,40 +62,30 @@ final class AuthFilter implements Filter {
             chain.proceed();
             return;
         }
-        Optional<String> credential =
-                req.headers().value(HeaderNames.AUTHORIZATION).flatMap(AuthFilter::bearer);
+        Optional<Presented> credential =
+                req.headers().value(HeaderNames.AUTHORIZATION).flatMap(AuthFilter::credential);
         if (credential.isEmpty()) {
             refuse(
                     res,
                     401,
                     "unauthorized",
                     "Authentication required",
-                    "send Authorization: Bearer <API key or JWT>",
+                    "send Authorization: Bearer <API key or JWT> (or Basic with the key's name and the key)",
                     CHALLENGE);
             return;
         }
         Identity identity;
         try {
-            identity = authenticate(credential.get()).orElse(null);
+            identity = authenticate(credential.get().secret())
+                    .filter(i -> credential.get().user().map(i.name()::equals).orElse(true))
+                    .orElse(null);
         } catch (Authenticator.InvalidCredentialsException e) {
             LOG.fine(() -> "refused a token on " + method + " " + raw + ": " + e.getMessage());
-            refuse(
-                    res,
-                    401,
-                    "unauthorized",
-                    "Authentication required",
-                    e.getMessage(),
-                    CHALLENGE + ", error=\"invalid_token\"");
+            refuse(res, 401, "unauthorized", "Authentication required", e.getMessage(), INVALID);
             return;
         }
         if (identity == null) {
-            refuse(
-                    res,
-                    401,
-                    "unauthorized",
-                    "Authentication required",
-                    "the credential is not known",
-                    CHALLENGE + ", error=\"invalid_token\"");
+            refuse(res, 401, "unauthorized", "Authentication required", "the credential is not known", INVALID);
             return;
         }
         if (decision.requirement() instanceof AccessRules.Needs(AccessRole role)) {
@@ -127,14 +129,35 @@ final class AuthFilter implements Filter {
         refuse(res, 403, "forbidden", "Not allowed", detail, null);
     }
 
-    /** The credential of {@code Authorization: Bearer <credential>}; the scheme is case-insensitive (RFC 9110). */
-    private static Optional<String> bearer(String header) {
+    /**
+     * The credential of {@code Authorization: Bearer <credential>} or {@code Basic <base64 of name:key>}; schemes are
+     * case-insensitive (RFC 9110).
+     */
+    private static Optional<Presented> credential(String header) {
         int space = header.indexOf(' ');
-        if (space < 0 || !header.substring(0, space).toLowerCase(Locale.ROOT).equals("bearer")) {
+        if (space < 0) {
             return Optional.empty();
         }
-        String credential = header.substring(space + 1).strip();
-        return credential.isEmpty() ? Optional.empty() : Optional.of(credential);
+        String scheme = header.substring(0, space).toLowerCase(Locale.ROOT);
+        String value = header.substring(space + 1).strip();
+        if (value.isEmpty()) {
+            return Optional.empty();
+        }
+        if (scheme.equals("bearer")) {
+            return Optional.of(new Presented(value, Optional.empty()));
+        }
+        if (scheme.equals("basic")) {
+            try {
+                String pair = new String(Base64.getDecoder().decode(value), StandardCharsets.UTF_8);
+                int colon = pair.indexOf(':');
+                if (colon > 0 && colon < pair.length() - 1) {
+                    return Optional.of(new Presented(pair.substring(colon + 1), Optional.of(pair.substring(0, colon))));
+                }
+            } catch (IllegalArgumentException e) {
+                return Optional.empty();
+            }
+        }
+        return Optional.empty();
     }
 
     /**

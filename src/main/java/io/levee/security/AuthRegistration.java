@@ -2,6 +2,7 @@ package io.levee.security;
 
 import io.helidon.microprofile.server.ServerCdiExtension;
 import io.levee.config.AuthSettings;
+import io.levee.config.StartupFailures;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
@@ -28,6 +29,7 @@ class AuthRegistration {
             @Observes @Priority(Interceptor.Priority.LIBRARY_BEFORE) @Initialized(ApplicationScoped.class) Object event,
             BeanManager beans,
             Config config) {
+        StartupFailures.install();
         AuthSettings settings = AuthSettings.load(config);
         if (!settings.enabled()) {
             LOG.warning("Authentication is OFF (levee.auth.enabled=false): anyone who can reach the port can submit"

@@ -92,6 +92,50 @@ class HelmChartTest {
         assertThat(queue.getMessage(), containsString("a queue name is letters, digits"));
     }
 
+    @Test
+    void authSettingsReachTheContainerAndTheKeySecretIsMounted() {
+        Map<String, Map<String, Object>> docs = render(new Helm(CHART)
+                .template()
+                .withName("shop")
+                .set("auth.apiKeysSecret", "levee-keys")
+                .set("auth.jwt.publicKeyLocation", "https://id.example/jwks")
+                .set("auth.jwt.issuer", "https://id.example"));
+        Map<String, Object> gateway = container(docs.get("Deployment/shop-levee-gateway"));
+        assertThat(env(gateway).get("LEVEE_AUTH_ENABLED"), is("true"));
+        assertThat(env(gateway).get("LEVEE_AUTH_API_KEYS_FILE"), is("/etc/levee/auth/api-keys"));
+        assertThat(env(gateway).get("MP_JWT_VERIFY_PUBLICKEY_LOCATION"), is("https://id.example/jwks"));
+        assertThat(env(gateway).get("MP_JWT_VERIFY_ISSUER"), is("https://id.example"));
+        assertThat(
+                String.valueOf(path(docs.get("Deployment/shop-levee-worker"), "spec", "template", "spec", "volumes")),
+                containsString("secretName=levee-keys"));
+    }
+
+    @Test
+    void secretsStayOutOfTheCommandLine() {
+        String password = "Chart-pw-93x";
+        Map<String, Map<String, Object>> docs = render(new Helm(CHART)
+                .template()
+                .withName("shop")
+                .set("secretConfig.levee\\.idempotency\\.redis-uri", "redis://:" + password + "@redis:6379"));
+        Map<String, Object> worker = container(docs.get("Deployment/shop-levee-worker"));
+        assertThat(String.valueOf(worker), org.hamcrest.Matchers.not(containsString(password)));
+        assertThat(String.valueOf(worker), containsString("LEVEE_IDEMPOTENCY_REDIS_URI"));
+        assertThat(String.valueOf(docs.get("Secret/shop-levee-config")), containsString(password));
+
+        IllegalStateException leak = assertThrows(IllegalStateException.class, () -> new Helm(CHART)
+                .template()
+                .set("extraConfig.levee\\.idempotency\\.redis-uri", "redis://:" + password + "@redis:6379")
+                .call());
+        assertThat(leak.getMessage(), containsString("put it in secretConfig"));
+        assertThat(leak.getMessage(), org.hamcrest.Matchers.not(containsString(password)));
+
+        IllegalStateException amqp = assertThrows(IllegalStateException.class, () -> new Helm(CHART)
+                .template()
+                .set("amqp.uri", "http://levee:" + password + "@rabbit")
+                .call());
+        assertThat(amqp.getMessage(), org.hamcrest.Matchers.not(containsString(password)));
+    }
+
     @SuppressWarnings("unchecked")
     private static Map<String, Map<String, Object>> render(com.marcnuri.helm.TemplateCommand command) {
         Map<String, Map<String, Object>> byName = new HashMap<>();

@@ -209,12 +209,48 @@ class SecurityIT {
         assertThat(none.statusCode(), is(401));
         assertThat(none.headers().firstValue("Content-Type").orElse(""), startsWith("application/problem+json"));
         assertThat(none.body(), containsString("urn:levee:problem:unauthorized"));
-        assertThat(none.headers().firstValue("WWW-Authenticate").orElse(""), is("Bearer realm=\"levee\""));
+        assertThat(
+                none.headers().firstValue("WWW-Authenticate").orElse(""),
+                is("Bearer realm=\"levee\", Basic realm=\"levee\", charset=\"UTF-8\""));
 
         HttpResponse<String> denied = send("GET", "/v1/queues", null, KEYS.get("submit"));
         assertThat(denied.statusCode(), is(403));
         assertThat(denied.headers().firstValue("Content-Type").orElse(""), startsWith("application/problem+json"));
         assertThat(denied.body(), containsString("urn:levee:problem:forbidden"));
+    }
+
+    @Test
+    void aBrowserOpensTheDashboardWithBasicCredentialsNamingTheKey() {
+        String reader = basic("read", KEYS.get("read"));
+        for (String path : List.of("/dashboard/", "/v1/queues")) {
+            assertThat(path, sendRaw("GET", path, reader).statusCode(), is(200));
+        }
+        assertThat(
+                "the key under another name",
+                sendRaw("GET", "/v1/queues", basic("submit", KEYS.get("read"))).statusCode(),
+                is(401));
+        assertThat(
+                "a name without its key",
+                sendRaw("GET", "/v1/queues", basic("read", KEYS.get("submit"))).statusCode(),
+                is(401));
+        assertThat(
+                "the role still applies",
+                sendRaw("GET", "/v1/queues", basic("submit", KEYS.get("submit")))
+                        .statusCode(),
+                is(403));
+    }
+
+    private static String basic(String user, String key) {
+        return "Basic "
+                + java.util.Base64.getEncoder()
+                        .encodeToString((user + ":" + key).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    private HttpResponse<String> sendRaw(String method, String path, String authorization) {
+        return send(HttpRequest.newBuilder(URI.create(base + path))
+                .method(method, HttpRequest.BodyPublishers.noBody())
+                .header("Authorization", authorization)
+                .build());
     }
 
     @Test
