@@ -32,7 +32,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class SecretsIT {
 
     private static final String PASSWORD = "Sec-Test-pw-4417";
-    private static final Duration DEADLINE = Duration.ofSeconds(120);
+    private static final Duration DEADLINE = Duration.ofMinutes(2);
     private static final HttpClient HTTP =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
