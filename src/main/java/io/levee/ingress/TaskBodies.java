@@ -215,6 +215,8 @@ final class TaskBodies {
                         value = JSON.readTree(p);
                     } else {
                         p.skipChildren();
+                        // A string is read lazily: finish it, so its end (and its bytes) are known.
+                        p.finishToken();
                     }
                 } catch (IOException e) {
                     throw invalidJson(e).forItem(items.size());
