@@ -1,5 +1,8 @@
 package io.levee.config;
 
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.spi.BeforeBeanDiscovery;
+import jakarta.enterprise.inject.spi.Extension;
 import java.io.PrintStream;
 import java.util.Optional;
 
@@ -7,9 +10,12 @@ import java.util.Optional;
  * Prints a configuration refusal that ends startup as the one line it is, instead of a container stack trace:
  * the operator reads which key to change, and nothing else. Any other uncaught failure is printed as before.
  */
-public final class StartupFailures {
+public final class StartupFailures implements Extension {
 
-    private StartupFailures() {}
+    /** Installs the handler as the container starts, before any configuration is read. */
+    void beforeDiscovery(@Observes BeforeBeanDiscovery event) {
+        install();
+    }
 
     /** Installs the JVM's default uncaught-exception handler (idempotent). */
     public static synchronized void install() {
