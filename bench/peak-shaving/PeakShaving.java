@@ -90,7 +90,6 @@ public final class PeakShaving {
                 "-Dserver.host=127.0.0.1",
                 "-Dlevee.amqp.uri=" + AMQP,
                 "-Dlevee.role=all",
-                "-Dlevee.publish.sessions=64",
                 "-Dlevee.queues." + QUEUE + ".max-length=1000000",
                 "-Dlevee.queues." + QUEUE + ".retry-delays=1s",
                 "-Dlevee.queues." + QUEUE + ".delivery.url=http://127.0.0.1:" + STUB_PORT + "/sink",

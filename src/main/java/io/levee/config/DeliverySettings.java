@@ -3,7 +3,6 @@ package io.levee.config;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Optional;
-import org.eclipse.microprofile.config.Config;
 
 /**
  * Built-in HTTP delivery of a queue's tasks to a downstream URL, configured under
@@ -17,8 +16,7 @@ import org.eclipse.microprofile.config.Config;
 public record DeliverySettings(URI url, int maxRate, int maxInFlight, Duration timeout) {
 
     /** The delivery settings of a queue, or empty when it has no {@code delivery.url}. */
-    public static Optional<DeliverySettings> load(Config config, String queue) {
-        Settings s = new Settings(config);
+    static Optional<DeliverySettings> read(Settings s, String queue) {
         String prefix = "levee.queues." + queue + ".delivery.";
         String raw = s.string(prefix + "url", null);
         if (raw == null) {

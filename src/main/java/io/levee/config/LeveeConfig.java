@@ -46,15 +46,18 @@ public record LeveeConfig(
         return Optional.ofNullable(queues.get(name));
     }
 
-    /** Reads and validates the configuration. */
+    /**
+     * Reads and validates the configuration. Levee reads it once, in {@link LeveeConfigProducer}; everything else
+     * injects (or, outside injection, looks up) that one record.
+     */
     public static LeveeConfig load(Config config) {
         Settings s = new Settings(config);
         URI uri = s.uri("levee.amqp.uri", "amqp://guest:guest@127.0.0.1:5672");
         Role role = s.oneOf("levee.role", Role.class, Role.ALL);
         PublishSettings publish = new PublishSettings(
-                s.integer("levee.publish.sessions", 32, 1, 1024),
+                s.integer("levee.publish.sessions", 4, 1, 1024),
                 s.duration("levee.publish.confirm-timeout", "5s"),
-                s.integer("levee.publish.session-max-sends", 10_000, 1, Integer.MAX_VALUE));
+                s.integer("levee.publish.session-max-sends", 2_000, 1, Integer.MAX_VALUE));
         WorkerSettings worker = new WorkerSettings(
                 s.duration("levee.worker.drain-timeout", "30s"), s.integer("levee.worker.ack-batch", 32, 1, 10_000));
         Map<String, QueueSettings> queues = new TreeMap<>();
@@ -91,6 +94,7 @@ public record LeveeConfig(
                 s.integer(p + "prefetch", 50, 1, 10_000),
                 s.durations(p + "retry-delays", "1s,10s,60s"),
                 s.optionalString(p + "schema"),
-                s.longValue(p + "ingest.max-rate", 0, 0, 100_000_000));
+                s.longValue(p + "ingest.max-rate", 0, 0, 100_000_000),
+                DeliverySettings.read(s, name));
     }
 }

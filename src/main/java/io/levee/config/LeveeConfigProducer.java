@@ -5,9 +5,12 @@ import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import org.eclipse.microprofile.config.Config;
 
-/** Makes the validated {@link LeveeConfig} injectable; reading it at first use fails startup on a bad value. */
+/**
+ * Reads the validated {@link LeveeConfig} once and makes it injectable; the worker reads it at deployment, so a bad
+ * value fails startup.
+ */
 @ApplicationScoped
-class LeveeConfigProducer {
+public class LeveeConfigProducer {
 
     @Produces
     @Singleton

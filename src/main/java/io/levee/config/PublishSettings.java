@@ -5,8 +5,8 @@ import java.time.Duration;
 /**
  * How the gateway publishes.
  *
- * @param sessions        pooled JMS sessions on the one publishing connection; each has at most one send in flight
- * @param confirmTimeout  deadline for a broker confirm, after which the request is answered 503
- * @param sessionMaxSends sends after which a session is replaced, bounding the JMS client's confirm bookkeeping
+ * @param sessions        JMS sessions on the one publishing connection; each carries many sends in flight
+ * @param confirmTimeout  deadline for a broker confirm, after which the send is retried or answered 503
+ * @param sessionMaxSends sends after which a session is replaced, bounding what the JMS client keeps per session
  */
 public record PublishSettings(int sessions, Duration confirmTimeout, int sessionMaxSends) {}

@@ -15,6 +15,7 @@ import java.util.Optional;
  * @param retryDelays   backoff delays, one retry queue each; attempts beyond them go to the dead-letter queue
  * @param schema        JSON Schema of task bodies, a file path or classpath resource ({@code schema}), if any
  * @param ingestMaxRate tasks per second this replica accepts into the queue ({@code ingest.max-rate}); 0 = no ceiling
+ * @param delivery      built-in HTTP delivery ({@code delivery.*}), when the queue has a {@code delivery.url}
  */
 public record QueueSettings(
         String name,
@@ -24,7 +25,8 @@ public record QueueSettings(
         int prefetch,
         List<Duration> retryDelays,
         Optional<String> schema,
-        long ingestMaxRate) {
+        long ingestMaxRate,
+        Optional<DeliverySettings> delivery) {
 
     public QueueSettings {
         retryDelays = List.copyOf(retryDelays);

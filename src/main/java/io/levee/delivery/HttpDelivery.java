@@ -2,63 +2,58 @@ package io.levee.delivery;
 
 import io.levee.config.DeliverySettings;
 import io.levee.config.LeveeConfig;
+import io.levee.config.QueueSettings;
 import io.levee.limits.RateLimitListener;
-import io.levee.worker.TaskContext;
+import io.levee.worker.HandlerProvider;
+import io.levee.worker.ProvidedHandler;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.net.http.HttpClient;
 import java.time.Duration;
-import java.util.Map;
-import java.util.TreeMap;
-import org.eclipse.microprofile.config.Config;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalInt;
 
 /**
  * The built-in handler of every queue configured with {@code levee.queues.<q>.delivery.url}: each task is POSTed
- * to that URL at no more than {@code max-rate} requests per second and {@code max-in-flight} at once. The worker
- * runs it like any {@code @TaskHandler}: acknowledged after a 2xx, retried with backoff after a transient failure,
- * dead-lettered after a permanent one.
+ * to that URL at no more than {@code max-rate} requests per second and {@code max-in-flight} at once. It plugs into
+ * the worker as a {@link HandlerProvider}, so the worker runs it like any {@code @TaskHandler}: acknowledged after a
+ * 2xx, retried with backoff after a transient failure ({@link DownstreamUnavailableException}), dead-lettered after
+ * a permanent one ({@link DownstreamRejectedException}).
  */
 @ApplicationScoped
-public class HttpDelivery {
+public class HttpDelivery implements HandlerProvider {
 
-    private final Map<String, Downstream> downstreams = new TreeMap<>();
+    private final List<ProvidedHandler> handlers = new ArrayList<>();
 
     /** For CDI's proxy. */
     HttpDelivery() {}
 
     @Inject
-    HttpDelivery(LeveeConfig leveeConfig, Config config) {
+    HttpDelivery(LeveeConfig config) {
+        List<QueueSettings> delivered = config.queues().values().stream()
+                .filter(q -> q.delivery().isPresent())
+                .toList();
+        if (delivered.isEmpty()) {
+            return;
+        }
         HttpClient client = HttpClient.newBuilder()
                 .connectTimeout(Duration.ofSeconds(5))
                 .version(HttpClient.Version.HTTP_1_1)
                 .build();
-        configured(leveeConfig, config)
-                .forEach((queue, settings) ->
-                        downstreams.put(queue, new Downstream(queue, settings, client, RateLimitListener.NONE)));
+        for (QueueSettings q : delivered) {
+            DeliverySettings settings = q.delivery().orElseThrow();
+            Downstream downstream = new Downstream(q.name(), settings, client, RateLimitListener.NONE);
+            handlers.add(new ProvidedHandler(
+                    q.name(),
+                    "levee.queues." + q.name() + ".delivery.url",
+                    OptionalInt.of(settings.maxInFlight()),
+                    downstream::deliver));
+        }
     }
 
-    /** The queues whose tasks this handler delivers, with their settings. */
-    public static Map<String, DeliverySettings> configured(LeveeConfig leveeConfig, Config config) {
-        Map<String, DeliverySettings> result = new TreeMap<>();
-        for (String queue : leveeConfig.queues().keySet()) {
-            DeliverySettings.load(config, queue).ifPresent(settings -> result.put(queue, settings));
-        }
-        return result;
-    }
-
-    /**
-     * Delivers one task to its queue's downstream.
-     *
-     * @throws DownstreamUnavailableException transient failure: retried
-     * @throws DownstreamRejectedException    permanent failure: dead-lettered
-     * @throws InterruptedException           the worker is shutting down
-     */
-    public void deliver(byte[] payload, TaskContext task) throws InterruptedException {
-        Downstream downstream = downstreams.get(task.queue());
-        if (downstream == null) {
-            throw new IllegalStateException(
-                    "queue '" + task.queue() + "' has no levee.queues." + task.queue() + ".delivery.url");
-        }
-        downstream.deliver(payload, task);
+    @Override
+    public List<ProvidedHandler> handlers() {
+        return List.copyOf(handlers);
     }
 }

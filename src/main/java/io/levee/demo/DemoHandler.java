@@ -2,16 +2,24 @@ package io.levee.demo;
 
 import io.levee.worker.TaskContext;
 import io.levee.worker.TaskHandler;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * The handler of the {@code demo} queue that ships with Levee: it logs each task, to show the flow end to end. The
- * benchmarks in {@code bench/} use it as a stand-in workload on their own queue ({@code levee.demo.queue}, default
+ * The handler of the {@code demo} queue that ships with Levee: it logs tasks, to show the flow end to end. While the
+ * queue is quiet every task gets a line; under load the first {@code levee.demo.log-per-second} (default 5) tasks of
+ * each second do, and one summary line a second counts the rest, so a burst stays readable and cheap. The benchmarks
+ * in {@code bench/} use it as a stand-in workload on their own queue ({@code levee.demo.queue}, default
  * {@code demo}): {@code levee.demo.work-time} (ISO-8601, default {@code PT0S}) simulates work per task and
  * {@code levee.demo.log=false} keeps logging out of the measurement.
  */
@@ -19,27 +27,61 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 public class DemoHandler {
 
     private static final Logger LOG = Logger.getLogger(DemoHandler.class.getName());
+    private static final int SHOWN_PAYLOAD = 200;
 
     private final Duration workTime;
     private final boolean log;
+    private final DemoLog demoLog;
+    private final ScheduledExecutorService summaries;
+    private final ScheduledFuture<?> summaryTask;
 
     @Inject
     DemoHandler(
             @ConfigProperty(name = "levee.demo.work-time", defaultValue = "PT0S") Duration workTime,
-            @ConfigProperty(name = "levee.demo.log", defaultValue = "true") boolean log) {
+            @ConfigProperty(name = "levee.demo.log", defaultValue = "true") boolean log,
+            @ConfigProperty(name = "levee.demo.log-per-second", defaultValue = "5") int logPerSecond) {
         this.workTime = workTime;
         this.log = log;
+        this.demoLog = new DemoLog(Clock.systemUTC(), logPerSecond);
+        this.summaries = log
+                ? Executors.newSingleThreadScheduledExecutor(
+                        Thread.ofPlatform().name("levee-demo-log").daemon().factory())
+                : null;
+        this.summaryTask =
+                summaries == null ? null : summaries.scheduleAtFixedRate(this::summarise, 1, 1, TimeUnit.SECONDS);
     }
 
-    /** Logs the task, after the configured simulated work. */
+    /** Logs the task (or counts it, under load), after the configured simulated work. */
     @TaskHandler("${levee.demo.queue:demo}")
     public void handle(byte[] payload, TaskContext task) throws InterruptedException {
         if (!workTime.isZero()) {
             Thread.sleep(workTime);
         }
-        if (log) {
-            LOG.info(() -> "demo task " + task.taskId() + " (attempt " + task.attempt() + "): "
-                    + new String(payload, StandardCharsets.UTF_8));
+        if (log && demoLog.handled()) {
+            LOG.info(() -> "demo task " + task.taskId() + " (attempt " + task.attempt() + "): " + shown(payload));
+        }
+    }
+
+    private void summarise() {
+        String line = demoLog.summary();
+        if (line != null) {
+            LOG.info(line);
+        }
+    }
+
+    private static String shown(byte[] payload) {
+        if (payload.length <= SHOWN_PAYLOAD) {
+            return new String(payload, StandardCharsets.UTF_8);
+        }
+        return new String(payload, 0, SHOWN_PAYLOAD, StandardCharsets.UTF_8) + "... (" + payload.length + " bytes)";
+    }
+
+    @PreDestroy
+    void stop() {
+        if (summaries != null) {
+            summaryTask.cancel(false);
+            summaries.shutdownNow();
+            summarise();
         }
     }
 }

@@ -2,9 +2,9 @@ package io.levee.ingress;
 
 import io.levee.config.LeveeConfig;
 import io.levee.config.QueueSettings;
+import jakarta.enterprise.inject.spi.CDI;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.eclipse.microprofile.config.ConfigProvider;
 import org.eclipse.microprofile.openapi.OASFilter;
 import org.eclipse.microprofile.openapi.models.OpenAPI;
 
@@ -21,7 +21,7 @@ public class TaskSchemaLinks implements OASFilter {
     public void filterOpenAPI(OpenAPI openAPI) {
         Map<String, Object> links = new LinkedHashMap<>();
         for (QueueSettings q :
-                LeveeConfig.load(ConfigProvider.getConfig()).queues().values()) {
+                CDI.current().select(LeveeConfig.class).get().queues().values()) {
             if (q.schema().isPresent()) {
                 links.put(q.name(), "/v1/queues/" + q.name() + "/schema");
             }

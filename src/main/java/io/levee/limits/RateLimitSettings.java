@@ -1,11 +1,10 @@
 package io.levee.limits;
 
+import io.levee.config.AnnotationOverrides;
 import java.lang.reflect.Method;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.Locale;
-import java.util.Optional;
-import java.util.function.Function;
 import org.eclipse.microprofile.config.Config;
 
 /**
@@ -50,9 +49,7 @@ public record RateLimitSettings(
      */
     public static RateLimitSettings resolve(RateLimit annotation, Method method, boolean onClass, Config config) {
         String className = method.getDeclaringClass().getName();
-        String methodKey = className + "/" + method.getName() + "/RateLimit/";
-        String classKey = className + "/RateLimit/";
-        Lookup lookup = new Lookup(config, methodKey, onClass ? classKey : null);
+        AnnotationOverrides lookup = AnnotationOverrides.of(config, method, RateLimit.class, onClass);
         try {
             int value = lookup.get("value", Integer::parseInt).orElse(annotation.value());
             long window = lookup.get("window", Long::parseLong).orElse(annotation.window());
@@ -80,34 +77,13 @@ public record RateLimitSettings(
                     Duration.of(maxWait, maxWaitUnit));
         } catch (IllegalArgumentException | ArithmeticException e) {
             throw new IllegalArgumentException(
-                    "Invalid @RateLimit on " + className + "#" + method.getName() + ": "
-                            + e.getMessage() + " (annotation, or config " + methodKey + "<attribute>"
-                            + (onClass ? " / " + classKey + "<attribute>" : "") + ")",
+                    "Invalid @RateLimit on " + className + "#" + method.getName() + ": " + e.getMessage()
+                            + " (annotation, or config " + lookup.keys() + ")",
                     e);
         }
     }
 
     private static ChronoUnit unit(String raw) {
         return ChronoUnit.valueOf(raw.trim().toUpperCase(Locale.ROOT));
-    }
-
-    private record Lookup(Config config, String methodKey, String classKey) {
-
-        <T> Optional<T> get(String attribute, Function<String, T> parse) {
-            Optional<String> raw = config.getOptionalValue(methodKey + attribute, String.class);
-            String key = methodKey + attribute;
-            if (raw.isEmpty() && classKey != null) {
-                raw = config.getOptionalValue(classKey + attribute, String.class);
-                key = classKey + attribute;
-            }
-            if (raw.isEmpty()) {
-                return Optional.empty();
-            }
-            try {
-                return Optional.of(parse.apply(raw.get().trim()));
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(key + " = '" + raw.get() + "' is not a valid " + attribute, e);
-            }
-        }
     }
 }

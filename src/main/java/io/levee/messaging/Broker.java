@@ -12,12 +12,9 @@ import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.jms.JMSException;
-import jakarta.jms.Message;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeoutException;
@@ -128,11 +125,12 @@ public class Broker {
     }
 
     /**
-     * A new Jakarta Messaging connection factory for publishing to this broker. Every producer of its connections
-     * writes Levee's wire format: {@code content_type=application/json}, {@code message_id} = task id, and only
-     * Levee's headers. (Consumers use amqp-client: docs/handlers.md.)
+     * A new Jakarta Messaging connection factory for {@link TaskPublisher}. Its producers write Levee's wire format:
+     * {@code content_type=application/json}, {@code message_id} = task id, and only Levee's headers, taken from the
+     * task being sent ({@link PublishingSession#OUTGOING}) rather than converted from JMS properties and back.
+     * (Consumers use amqp-client: docs/handlers.md.)
      */
-    public RMQConnectionFactory jmsFactory() {
+    RMQConnectionFactory jmsFactory() {
         RMQConnectionFactory f = new RMQConnectionFactory();
         try {
             f.setUri(config.amqpUri().toString());
@@ -145,9 +143,12 @@ public class Broker {
             f.setHostnameVerification(true);
         });
         f.setDeclareReplyToDestination(false);
-        f.setAmqpPropertiesCustomiser((props, message) -> props.contentType(WireHeaders.CONTENT_TYPE)
-                .messageId(property(message, WireHeaders.TASK_ID))
-                .headers(userHeaders(message)));
+        f.setAmqpPropertiesCustomiser((props, message) -> {
+            TaskEnvelope task = PublishingSession.OUTGOING.get();
+            return props.contentType(WireHeaders.CONTENT_TYPE)
+                    .messageId(task.id())
+                    .headers(task.headers());
+        });
         return f;
     }
 
@@ -238,27 +239,6 @@ public class Broker {
                 LOG.log(Level.FINE, "closing admin connection", e);
             }
         }
-    }
-
-    private static String property(Message message, String name) {
-        try {
-            return message.getStringProperty(name);
-        } catch (JMSException e) {
-            return null;
-        }
-    }
-
-    private static Map<String, Object> userHeaders(Message message) {
-        Map<String, Object> headers = new HashMap<>();
-        try {
-            for (var names = message.getPropertyNames(); names.hasMoreElements(); ) {
-                String name = (String) names.nextElement();
-                headers.put(name, message.getObjectProperty(name));
-            }
-        } catch (JMSException e) {
-            throw new IllegalStateException("cannot read message properties", e);
-        }
-        return headers;
     }
 
     @FunctionalInterface

@@ -1,27 +1,24 @@
 package io.levee.messaging;
 
+import com.rabbitmq.client.Channel;
 import com.rabbitmq.jms.admin.RMQConnectionFactory;
 import com.rabbitmq.jms.admin.RMQDestination;
 import io.levee.config.PublishSettings;
+import io.levee.messaging.PendingConfirm.Outcome;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.jms.BytesMessage;
-import jakarta.jms.CompletionListener;
 import jakarta.jms.Connection;
 import jakarta.jms.JMSException;
-import jakarta.jms.Message;
-import jakarta.jms.MessageProducer;
-import jakarta.jms.Session;
+import java.io.IOException;
 import java.time.Duration;
-import java.util.Deque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedDeque;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -29,11 +26,12 @@ import java.util.logging.Logger;
 /**
  * Confirmed publishing through Jakarta Messaging. A call returns only after the broker confirmed the write.
  *
- * <p>Designed around two defects of rabbitmq-jms 3.7.0's confirm tracking (docs/jms-client-defects.md): each pooled
- * session has at most one send in flight and is held by its caller until that send's completion, and a session is
- * replaced after {@code levee.publish.session-max-sends} sends; every wait has a deadline. A transient failure
- * (closed channel, missed confirm) is retried on another session until the caller's deadline: a retry may
- * duplicate a task, never lose one.
+ * <p>A few JMS sessions ({@code levee.publish.sessions}) on one connection carry every send: each send holds its
+ * session only for the send call itself and then waits for its confirm, which {@link PublishingSession} tracks on the
+ * channel beneath the session (the JMS client's own confirm tracking is defective: docs/jms-client-defects.md). Many
+ * sends are therefore in flight per session and the broker answers them with batched {@code multiple=true} confirms.
+ * Every wait has a deadline. A transient failure (closed channel, missed confirm) is retried on another session until
+ * the caller's deadline: a retry may duplicate a task, never lose one.
  */
 @ApplicationScoped
 public class TaskPublisher {
@@ -42,9 +40,10 @@ public class TaskPublisher {
 
     private final Broker broker;
     private final PublishSettings settings;
-    private final Semaphore permits;
-    private final Deque<PooledSession> idle = new ConcurrentLinkedDeque<>();
-    private final Map<String, RMQDestination> destinations = new java.util.concurrent.ConcurrentHashMap<>();
+    private final ChannelCapture capture = new ChannelCapture();
+    private final AtomicReferenceArray<PublishingSession> sessions;
+    private final AtomicInteger next = new AtomicInteger();
+    private final Map<String, RMQDestination> destinations = new ConcurrentHashMap<>();
     private final LongAdder sent = new LongAdder();
     private final LongAdder confirmed = new LongAdder();
     private final LongAdder nacked = new LongAdder();
@@ -58,7 +57,7 @@ public class TaskPublisher {
     TaskPublisher(Broker broker) {
         this.broker = broker;
         this.settings = broker.config().publish();
-        this.permits = new Semaphore(settings.sessions());
+        this.sessions = new AtomicReferenceArray<>(settings.sessions());
     }
 
     /**
@@ -85,34 +84,50 @@ public class TaskPublisher {
                                 + (last == null ? "" : ": " + last),
                         last);
             }
-            PooledSession session = acquire(remaining);
-            if (session == null) {
-                continue;
-            }
+            PublishingSession session = lockSession();
+            PendingConfirm confirm;
             try {
                 sent.increment();
-                session.send(
-                        task,
-                        destination(task.queue()),
-                        Math.min(remaining, settings.confirmTimeout().toNanos()));
-                confirmed.increment();
-                release(session);
-                return;
-            } catch (NackedException e) {
-                nacked.increment();
-                release(session);
-                throw new QueueFullException(task.queue());
-            } catch (TimeoutException e) {
-                // Either a slow broker or the JMS client lost the completion; the session is suspect either way.
-                confirmTimeouts.increment();
-                last = e;
-                discard(session);
-                LOG.log(Level.FINE, "no confirm within the session deadline, retrying on another session", e);
+                confirm = session.send(task, destination(task.queue()));
             } catch (JMSException | RuntimeException e) {
                 failedAttempts.increment();
                 last = e;
-                discard(session);
+                session.close();
                 LOG.log(Level.FINE, "publish attempt failed, retrying on another session", e);
+                continue;
+            } finally {
+                session.unlock();
+            }
+            Outcome outcome;
+            try {
+                outcome = confirm.await(
+                        Math.min(remaining, settings.confirmTimeout().toNanos()));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new BrokerUnavailableException("interrupted while waiting for a confirm", e);
+            }
+            if (outcome == null) {
+                // A slow broker or a confirm that never comes: the session is suspect either way.
+                confirmTimeouts.increment();
+                last = new TimeoutException(
+                        "no confirm within " + settings.confirmTimeout().toMillis() + " ms");
+                session.retire();
+                continue;
+            }
+            switch (outcome) {
+                case ACKED -> {
+                    confirmed.increment();
+                    return;
+                }
+                case NACKED -> {
+                    nacked.increment();
+                    throw new QueueFullException(task.queue());
+                }
+                case FAILED -> {
+                    failedAttempts.increment();
+                    last = confirm.failure() instanceof Exception e ? e : new IOException(confirm.failure());
+                    LOG.log(Level.FINE, "publishing channel failed with the send in flight, retrying", last);
+                }
             }
         }
     }
@@ -127,45 +142,70 @@ public class TaskPublisher {
         return blockedReason != null;
     }
 
+    /** The AMQP channels beneath the sessions that take sends now; fault-injection tests break them. */
+    List<Channel> channels() {
+        List<Channel> open = new ArrayList<>();
+        for (int i = 0; i < sessions.length(); i++) {
+            PublishingSession s = sessions.get(i);
+            if (s != null && s.accepting()) {
+                open.add(s.channel());
+            }
+        }
+        return open;
+    }
+
     private RMQDestination destination(String queue) {
         return destinations.computeIfAbsent(queue, q -> new RMQDestination(q, Topology.TASKS, q, q));
     }
 
-    private PooledSession acquire(long timeoutNanos) {
-        try {
-            if (!permits.tryAcquire(timeoutNanos, TimeUnit.NANOSECONDS)) {
-                return null;
+    /**
+     * A session that accepts sends, its send lock held: a free one if there is one (starting at a rotating index, so
+     * the load spreads), else the next in turn once its current send is done.
+     */
+    private PublishingSession lockSession() {
+        int n = sessions.length();
+        int start = Math.floorMod(next.getAndIncrement(), n);
+        for (int i = 0; i < n; i++) {
+            PublishingSession s = usable(Math.floorMod(start + i, n));
+            if (s.tryLock()) {
+                if (s.accepting()) {
+                    return s;
+                }
+                s.unlock();
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new BrokerUnavailableException("interrupted while waiting for a publisher session", e);
         }
-        PooledSession s = idle.pollFirst();
-        if (s != null) {
+        while (true) {
+            PublishingSession s = usable(start);
+            s.lock();
+            if (s.accepting()) {
+                return s;
+            }
+            s.unlock();
+        }
+    }
+
+    /** The session in a slot, opened (or replaced when retired or closed) on demand. */
+    private PublishingSession usable(int slot) {
+        PublishingSession s = sessions.get(slot);
+        if (s != null && s.accepting()) {
             return s;
         }
-        try {
-            return new PooledSession(connection());
-        } catch (JMSException | RuntimeException e) {
-            permits.release();
-            resetConnection();
-            throw new BrokerUnavailableException(
-                    "cannot open a publishing session on " + broker.redacted() + ": " + e.getMessage(), e);
+        synchronized (this) {
+            s = sessions.get(slot);
+            if (s != null && s.accepting()) {
+                return s;
+            }
+            try {
+                s = PublishingSession.open(
+                        connection(), capture, settings.sessionMaxSends(), settings.confirmTimeout());
+            } catch (JMSException | IOException | RuntimeException e) {
+                resetConnection();
+                throw new BrokerUnavailableException(
+                        "cannot open a publishing session on " + broker.redacted() + ": " + e.getMessage(), e);
+            }
+            sessions.set(slot, s);
+            return s;
         }
-    }
-
-    private void release(PooledSession session) {
-        if (session.sends >= settings.sessionMaxSends()) {
-            discard(session);
-            return;
-        }
-        idle.addFirst(session);
-        permits.release();
-    }
-
-    private void discard(PooledSession session) {
-        permits.release();
-        Thread.ofVirtual().start(session::close);
     }
 
     private synchronized Connection connection() throws JMSException {
@@ -174,6 +214,7 @@ public class TaskPublisher {
         }
         if (connection == null) {
             RMQConnectionFactory factory = broker.jmsFactory();
+            factory.setMetricsCollector(capture);
             factory.setAmqpConnectionPostProcessor(amqp -> amqp.addBlockedListener(
                     reason -> blockedReason = reason == null || reason.isBlank() ? "connection.blocked" : reason,
                     () -> blockedReason = null));
@@ -191,10 +232,11 @@ public class TaskPublisher {
         Connection c = connection;
         connection = null;
         blockedReason = null;
-        PooledSession s;
-        while ((s = idle.pollFirst()) != null) {
-            PooledSession stale = s;
-            Thread.ofVirtual().start(stale::close);
+        for (int i = 0; i < sessions.length(); i++) {
+            PublishingSession s = sessions.getAndSet(i, null);
+            if (s != null) {
+                Thread.ofVirtual().start(s::close);
+            }
         }
         if (c != null) {
             Thread.ofVirtual().start(() -> closeQuietly(c));
@@ -204,8 +246,12 @@ public class TaskPublisher {
     @PreDestroy
     synchronized void close() {
         closed = true;
-        idle.forEach(PooledSession::close);
-        idle.clear();
+        for (int i = 0; i < sessions.length(); i++) {
+            PublishingSession s = sessions.getAndSet(i, null);
+            if (s != null) {
+                s.close();
+            }
+        }
         if (connection != null) {
             closeQuietly(connection);
             connection = null;
@@ -217,63 +263,6 @@ public class TaskPublisher {
             c.close();
         } catch (JMSException | RuntimeException e) {
             LOG.log(Level.FINE, "closing publishing connection", e);
-        }
-    }
-
-    /** The broker refused a message (publisher nack). */
-    private static final class NackedException extends Exception {
-        NackedException(Exception cause) {
-            super(cause);
-        }
-    }
-
-    /** One session with one unidentified producer; used by one caller at a time, one send in flight. */
-    private static final class PooledSession {
-        private final Session session;
-        private final MessageProducer producer;
-        private int sends;
-
-        PooledSession(Connection connection) throws JMSException {
-            this.session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
-            this.producer = session.createProducer(null);
-        }
-
-        void send(TaskEnvelope task, RMQDestination destination, long timeoutNanos)
-                throws JMSException, TimeoutException, NackedException {
-            BytesMessage m = session.createBytesMessage();
-            m.writeBytes(task.body());
-            for (Map.Entry<String, Object> h : task.headers().entrySet()) {
-                m.setObjectProperty(h.getKey(), h.getValue());
-            }
-            CompletableFuture<Void> confirmed = new CompletableFuture<>();
-            sends++;
-            producer.send(destination, m, new CompletionListener() {
-                @Override
-                public void onCompletion(Message message) {
-                    confirmed.complete(null);
-                }
-
-                @Override
-                public void onException(Message message, Exception exception) {
-                    confirmed.completeExceptionally(exception);
-                }
-            });
-            try {
-                confirmed.get(timeoutNanos, TimeUnit.NANOSECONDS);
-            } catch (ExecutionException e) {
-                throw new NackedException((Exception) e.getCause());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new JMSException("interrupted while waiting for a confirm");
-            }
-        }
-
-        void close() {
-            try {
-                session.close();
-            } catch (JMSException | RuntimeException e) {
-                LOG.log(Level.FINE, "closing publishing session", e);
-            }
         }
     }
 }

@@ -13,16 +13,23 @@ class DeliverySettingsTest {
 
     @Test
     void aQueueWithoutUrlHasNoDelivery() {
-        assertThat(DeliverySettings.load(TestConfig.of(Map.of()), "orders").isPresent(), is(false));
+        assertThat(
+                TestConfig.levee(Map.of("levee.queues.orders.max-length", "10"))
+                        .queue("orders")
+                        .orElseThrow()
+                        .delivery()
+                        .isPresent(),
+                is(false));
     }
 
     @Test
     void defaultsApplyAroundTheUrl() {
-        DeliverySettings d = DeliverySettings.load(
-                        TestConfig.of(Map.of(
-                                "levee.queues.orders.delivery.url", "http://127.0.0.1:9000/orders",
-                                "levee.queues.orders.delivery.max-rate", "250")),
-                        "orders")
+        DeliverySettings d = TestConfig.levee(Map.of(
+                        "levee.queues.orders.delivery.url", "http://127.0.0.1:9000/orders",
+                        "levee.queues.orders.delivery.max-rate", "250"))
+                .queue("orders")
+                .orElseThrow()
+                .delivery()
                 .orElseThrow();
 
         assertThat(d.url().toString(), is("http://127.0.0.1:9000/orders"));
@@ -35,7 +42,7 @@ class DeliverySettingsTest {
     void aUrlThatIsNotHttpOrARateBelowOneStopsStartup() {
         InvalidConfigurationException url = assertThrows(
                 InvalidConfigurationException.class,
-                () -> DeliverySettings.load(TestConfig.of(Map.of("levee.queues.q.delivery.url", "ftp://x/y")), "q"));
+                () -> TestConfig.levee(Map.of("levee.queues.q.delivery.url", "ftp://x/y")));
         assertThat(
                 url.getMessage(),
                 is("Invalid configuration: levee.queues.q.delivery.url = 'ftp://x/y'; allowed: an"
@@ -43,10 +50,8 @@ class DeliverySettingsTest {
 
         InvalidConfigurationException rate = assertThrows(
                 InvalidConfigurationException.class,
-                () -> DeliverySettings.load(
-                        TestConfig.of(Map.of(
-                                "levee.queues.q.delivery.url", "http://x/y", "levee.queues.q.delivery.max-rate", "0")),
-                        "q"));
+                () -> TestConfig.levee(
+                        Map.of("levee.queues.q.delivery.url", "http://x/y", "levee.queues.q.delivery.max-rate", "0")));
         assertThat(
                 rate.getMessage(),
                 is("Invalid configuration: levee.queues.q.delivery.max-rate = '0'; allowed: a"

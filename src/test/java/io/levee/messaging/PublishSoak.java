@@ -28,8 +28,8 @@ import org.eclipse.microprofile.config.spi.ConfigProviderResolver;
  * LEVEE_AMQP_URI=amqp://... java -cp target/classes:target/test-classes:target/libs/* io.levee.messaging.PublishSoak --duration 330s
  * java -cp ... io.levee.messaging.PublishSoak --sends 1000000
  * </pre>
- * Options: {@code --duration D} or {@code --sends N}, {@code --concurrency C} (64), {@code --sessions S} (64),
- * {@code --size BYTES} (1024), {@code --session-max-sends N} (10000).
+ * Options: {@code --duration D} or {@code --sends N}, {@code --concurrency C} (64), {@code --sessions S} (4),
+ * {@code --size BYTES} (1024), {@code --session-max-sends N} (2000).
  */
 public final class PublishSoak {
 
@@ -57,9 +57,9 @@ public final class PublishSoak {
                         "levee.role",
                         "gateway",
                         "levee.publish.sessions",
-                        opts.getOrDefault("sessions", "64"),
+                        opts.getOrDefault("sessions", "4"),
                         "levee.publish.session-max-sends",
-                        opts.getOrDefault("session-max-sends", "10000"),
+                        opts.getOrDefault("session-max-sends", "2000"),
                         "levee.queues." + QUEUE + ".max-length",
                         "50000000",
                         "levee.queues." + QUEUE + ".retry-delays",

@@ -1,5 +1,8 @@
 package io.levee.testing;
 
+import io.levee.config.LeveeConfigProducer;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Produces;
 import jakarta.enterprise.inject.spi.Extension;
 import java.net.URL;
 import java.util.Collection;
@@ -7,6 +10,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.eclipse.microprofile.config.spi.ConfigProviderResolver;
 import org.jboss.weld.environment.se.Weld;
 import org.jboss.weld.environment.se.WeldContainer;
@@ -19,6 +23,15 @@ import org.jboss.weld.resources.ClassLoaderResourceLoader;
 public final class DeploymentProbe {
 
     private DeploymentProbe() {}
+
+    /** Makes the registered MicroProfile Config injectable, as Helidon's config extension does. */
+    @ApplicationScoped
+    public static class ConfigBean {
+        @Produces
+        Config config() {
+            return ConfigProvider.getConfig();
+        }
+    }
 
     /**
      * Deploys the beans and returns the failure's messages (the exception and its causes), or throws AssertionError
@@ -42,7 +55,9 @@ public final class DeploymentProbe {
                     }
                 })
                 .property("org.jboss.weld.bootstrap.concurrentDeployment", false)
-                .addBeanClasses(beans);
+                .addBeanClasses(beans)
+                // Levee's configuration record, as in Helidon: read once from the MicroProfile Config registered above.
+                .addBeanClasses(ConfigBean.class, LeveeConfigProducer.class);
         extensions.forEach(weld::addExtension);
         try (WeldContainer ignored = weld.initialize()) {
             throw new AssertionError("deployment of " + List.of(beans) + " succeeded but should have failed");

@@ -3,18 +3,14 @@ package io.levee.worker;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
 
-import io.levee.config.LeveeConfig;
 import io.levee.delivery.HttpDelivery;
 import io.levee.limits.RateLimitExtension;
 import io.levee.testing.DeploymentProbe;
 import io.levee.worker.internal.HandlerExtension;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.inject.Produces;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.eclipse.microprofile.config.Config;
-import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
 
 /** A queue's built-in delivery counts as its handler, and its settings are checked at deployment. */
@@ -23,7 +19,7 @@ class DeliveryDefinitionErrorsTest {
     private static String deploy(Map<String, String> extra, Class<?>... handlers) {
         Map<String, String> config = new HashMap<>(Map.of("levee.queues.orders.max-length", "10"));
         config.putAll(extra);
-        List<Class<?>> beans = new java.util.ArrayList<>(List.of(HttpDelivery.class, Configuration.class));
+        List<Class<?>> beans = new java.util.ArrayList<>(List.of(HttpDelivery.class));
         beans.addAll(List.of(handlers));
         return DeploymentProbe.failure(
                 List.of(new HandlerExtension(), new RateLimitExtension()), config, beans.toArray(Class<?>[]::new));
@@ -57,20 +53,6 @@ class DeliveryDefinitionErrorsTest {
                 failure,
                 containsString("Invalid configuration: levee.queues.orders.delivery.url ="
                         + " 'mailto:ops@example.com'; allowed: an http:// or https:// URL"));
-    }
-
-    /** The configuration beans HttpDelivery needs, outside Helidon. */
-    @ApplicationScoped
-    public static class Configuration {
-        @Produces
-        Config config() {
-            return ConfigProvider.getConfig();
-        }
-
-        @Produces
-        LeveeConfig leveeConfig(Config config) {
-            return LeveeConfig.load(config);
-        }
     }
 
     @ApplicationScoped

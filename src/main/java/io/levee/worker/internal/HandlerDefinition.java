@@ -1,40 +1,48 @@
 package io.levee.worker.internal;
 
-import io.levee.config.DeliverySettings;
-import io.levee.delivery.HttpDelivery;
+import io.levee.config.AnnotationOverrides;
+import io.levee.worker.ProvidedHandler;
+import io.levee.worker.QueueHandler;
 import io.levee.worker.TaskContext;
 import io.levee.worker.TaskHandler;
 import jakarta.enterprise.inject.spi.Bean;
+import jakarta.enterprise.inject.spi.BeanManager;
 import jakarta.enterprise.inject.spi.DefinitionException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.lang.reflect.Type;
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.faulttolerance.Timeout;
 
 /**
- * One handler as written: which queue, which bean and method, what each parameter receives, and the concurrency and
- * prefetch its annotation asks for (configuration may override them, see {@link HandlerRegistry}). A queue with a
- * {@code delivery.url} gets a definition too, for {@link HttpDelivery#deliver}, built by {@link #delivery}.
+ * One handler as written, whichever way it was written: a {@link TaskHandler} method ({@link #of}) or a
+ * {@link ProvidedHandler} of a {@link io.levee.worker.HandlerProvider} bean ({@link #provided}). Configuration may
+ * override its concurrency and prefetch, see {@link HandlerRegistry}.
  *
  * @param queue       the queue it handles
- * @param bean        the CDI bean that declares the method
- * @param method      the handler method, invoked through the bean's contextual reference
- * @param parameters  what to pass for each parameter, in order
- * @param concurrency the annotation's concurrency, if it gives one; for a delivery, its {@code max-in-flight}
- * @param prefetch    the annotation's prefetch, if it gives one
+ * @param source      where it came from, for messages: {@code com.acme.Orders#handle}, or a configuration key
+ * @param concurrency the concurrency it asks for, if it gives one
+ * @param prefetch    the prefetch it asks for, if it gives one
+ * @param timeout     the method's MicroProfile {@code @Timeout}, if it has one (the task's deadline)
+ * @param handler     creates the handler the consumers call, once the container runs
  */
 record HandlerDefinition(
         String queue,
-        Bean<?> bean,
-        Method method,
-        List<Parameter> parameters,
+        String source,
         OptionalInt concurrency,
-        OptionalInt prefetch) {
+        OptionalInt prefetch,
+        Optional<Duration> timeout,
+        Function<BeanManager, QueueHandler> handler) {
 
     /** What a handler parameter receives. */
     enum ParameterKind {
@@ -53,18 +61,6 @@ record HandlerDefinition(
     record Parameter(ParameterKind kind, Type type) {}
 
     private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([^:}]+)(?::([^}]*))?}");
-
-    HandlerDefinition {
-        parameters = List.copyOf(parameters);
-    }
-
-    /**
-     * Where the definition came from, for messages: {@code com.acme.Orders#handle}, or the configuration key that
-     * asked for the built-in delivery.
-     */
-    String source() {
-        return bean.getBeanClass() == HttpDelivery.class ? "levee.queues." + queue + ".delivery.url" : source(method);
-    }
 
     static String source(Method method) {
         return method.getDeclaringClass().getName() + "#" + method.getName();
@@ -104,39 +100,63 @@ record HandlerDefinition(
             }
             parameters.add(new Parameter(kind, generic[i]));
         }
+        Optional<Duration> timeout;
+        try {
+            timeout = timeout(method, config);
+        } catch (IllegalArgumentException e) {
+            throw new DefinitionException(e.getMessage(), e);
+        }
+        List<Parameter> bound = List.copyOf(parameters);
         return new HandlerDefinition(
                 name,
-                bean,
-                method,
-                parameters,
+                where,
                 concurrency(where, annotation.concurrency()),
-                prefetch(where, annotation.prefetch()));
+                prefetch(where, annotation.prefetch()),
+                timeout,
+                beans -> new MethodHandler(bean, method, bound, beans));
     }
 
     /**
-     * The built-in HTTP delivery of one queue, run like a handler {@code deliver(byte[] payload, TaskContext task)}.
-     * Its concurrency, unless {@code levee.queues.<q>.concurrency} says otherwise, is the downstream's
-     * {@code max-in-flight} (at most 256): a session waits for its pace permit and then for the answer, so fewer
-     * sessions than requests allowed in flight would cap the rate below {@code max-rate}.
-     *
-     * @param bean the {@link HttpDelivery} bean
+     * A provider's handler. Its concurrency for the built-in delivery is the downstream's {@code max-in-flight} (at
+     * most 256): a session waits for its pace permit and then for the answer, so fewer sessions than requests
+     * allowed in flight would cap the rate below {@code max-rate}.
      */
-    static HandlerDefinition delivery(Bean<?> bean, String queue, DeliverySettings settings) {
-        Method deliver;
-        try {
-            deliver = HttpDelivery.class.getMethod("deliver", byte[].class, TaskContext.class);
-        } catch (NoSuchMethodException e) {
-            throw new IllegalStateException("HttpDelivery#deliver(byte[], TaskContext) is gone", e);
-        }
+    static HandlerDefinition provided(ProvidedHandler provided) {
+        OptionalInt concurrency = provided.concurrency().isPresent()
+                ? OptionalInt.of(Math.max(1, Math.min(provided.concurrency().getAsInt(), 256)))
+                : OptionalInt.empty();
         return new HandlerDefinition(
-                queue,
-                bean,
-                deliver,
-                List.of(
-                        new Parameter(ParameterKind.BYTES_PAYLOAD, byte[].class),
-                        new Parameter(ParameterKind.CONTEXT, TaskContext.class)),
-                OptionalInt.of(Math.min(settings.maxInFlight(), 256)),
-                OptionalInt.empty());
+                provided.queue(),
+                provided.source(),
+                concurrency,
+                OptionalInt.empty(),
+                Optional.empty(),
+                beans -> provided.handler());
+    }
+
+    /**
+     * The handler's MicroProfile Fault Tolerance timeout with the overrides MP FT applies
+     * ({@code <class>/<method>/Timeout/value}, {@code <class>/Timeout/value}, {@code Timeout/value}, and
+     * {@code .../unit}).
+     */
+    static Optional<Duration> timeout(Method method, Config config) {
+        Timeout onMethod = method.getAnnotation(Timeout.class);
+        Timeout annotation =
+                onMethod != null ? onMethod : method.getDeclaringClass().getAnnotation(Timeout.class);
+        if (annotation == null) {
+            return Optional.empty();
+        }
+        AnnotationOverrides overrides = AnnotationOverrides.of(config, method, Timeout.class, onMethod == null);
+        String value = overrides.raw("value").orElse(Long.toString(annotation.value()));
+        String unit = overrides.raw("unit").orElse(annotation.unit().name());
+        try {
+            return Optional.of(Duration.of(Long.parseLong(value), ChronoUnit.valueOf(unit.toUpperCase(Locale.ROOT))));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(
+                    "@Timeout of " + source(method) + " is not a valid duration: value '" + value + "', unit '" + unit
+                            + "'",
+                    e);
+        }
     }
 
     /** Resolves {@code ${key}} and {@code ${key:default}} in a queue name from configuration. */

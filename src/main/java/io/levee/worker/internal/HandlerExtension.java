@@ -1,39 +1,38 @@
 package io.levee.worker.internal;
 
 import io.levee.LeveeException;
-import io.levee.config.DeliverySettings;
 import io.levee.config.LeveeConfig;
-import io.levee.delivery.HttpDelivery;
+import io.levee.worker.HandlerProvider;
+import io.levee.worker.ProvidedHandler;
 import io.levee.worker.TaskHandler;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.spi.AfterDeploymentValidation;
 import jakarta.enterprise.inject.spi.AnnotatedMethod;
 import jakarta.enterprise.inject.spi.Bean;
+import jakarta.enterprise.inject.spi.BeanManager;
 import jakarta.enterprise.inject.spi.DefinitionException;
-import jakarta.enterprise.inject.spi.DeploymentException;
 import jakarta.enterprise.inject.spi.Extension;
 import jakarta.enterprise.inject.spi.ProcessManagedBean;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.ConfigProvider;
 
 /**
- * Finds every {@code @TaskHandler} method at deployment and fails the deployment, with a message naming the method,
- * for a definition Levee cannot run: an unsupported parameter, concurrency or prefetch below 1, no such queue
- * configured, two handlers for one queue. Every queue with {@code levee.queues.<q>.delivery.url} is handled by the
- * built-in {@link HttpDelivery}, which counts as that queue's handler; an invalid delivery setting fails deployment.
+ * Finds every handler at deployment and fails the deployment, with a message naming the handler, for a definition
+ * Levee cannot run: an unsupported parameter, concurrency or prefetch below 1, no such queue configured, two
+ * handlers for one queue. Handlers are {@code @TaskHandler} methods and the {@link ProvidedHandler}s of every
+ * {@link HandlerProvider} bean (the built-in HTTP delivery is one); both run the same way.
  */
 public class HandlerExtension implements Extension {
 
     private final List<HandlerDefinition> handlers = new ArrayList<>();
+    private final List<Bean<?>> providers = new ArrayList<>();
     private volatile HandlerRegistry registry = HandlerRegistry.empty();
-    private Bean<?> httpDelivery;
 
     <T> void collect(@Observes ProcessManagedBean<T> event) {
-        if (event.getBean().getBeanClass() == HttpDelivery.class) {
-            httpDelivery = event.getBean();
+        if (event.getBean().getTypes().contains(HandlerProvider.class)) {
+            providers.add(event.getBean());
         }
         for (AnnotatedMethod<? super T> m : event.getAnnotatedBeanClass().getMethods()) {
             TaskHandler annotation = m.getAnnotation(TaskHandler.class);
@@ -49,31 +48,32 @@ public class HandlerExtension implements Extension {
         }
     }
 
-    void validate(@Observes AfterDeploymentValidation event) {
+    void validate(@Observes AfterDeploymentValidation event, BeanManager beans) {
         Config config = ConfigProvider.getConfig();
+        List<HandlerDefinition> all = new ArrayList<>(handlers);
         LeveeConfig leveeConfig;
         try {
-            leveeConfig = LeveeConfig.load(config);
-        } catch (LeveeException e) {
-            event.addDeploymentProblem(e);
+            leveeConfig = beans.createInstance().select(LeveeConfig.class).get();
+            for (Bean<?> bean : providers) {
+                HandlerProvider provider = (HandlerProvider)
+                        beans.getReference(bean, HandlerProvider.class, beans.createCreationalContext(bean));
+                provider.handlers().forEach(h -> all.add(HandlerDefinition.provided(h)));
+            }
+        } catch (RuntimeException e) {
+            event.addDeploymentProblem(leveeCause(e));
             return;
         }
-        List<HandlerDefinition> all = new ArrayList<>(handlers);
-        Map<String, DeliverySettings> deliveries;
-        try {
-            deliveries = HttpDelivery.configured(leveeConfig, config);
-        } catch (LeveeException e) {
-            event.addDeploymentProblem(e);
-            return;
-        }
-        if (!deliveries.isEmpty() && httpDelivery == null) {
-            event.addDeploymentProblem(new DeploymentException("queues " + deliveries.keySet() + " have a"
-                    + " delivery.url, but the built-in delivery (" + HttpDelivery.class.getName() + ") is not a bean"
-                    + " of this deployment"));
-            return;
-        }
-        deliveries.forEach((queue, settings) -> all.add(HandlerDefinition.delivery(httpDelivery, queue, settings)));
         registry = HandlerRegistry.build(all, leveeConfig, config, event::addDeploymentProblem);
+    }
+
+    /** The container may wrap what a provider's constructor threw; the reason is the Levee exception inside. */
+    private static Throwable leveeCause(RuntimeException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof LeveeException) {
+                return t;
+            }
+        }
+        return e;
     }
 
     /** The handlers bound to their queues, valid once deployment succeeded. */

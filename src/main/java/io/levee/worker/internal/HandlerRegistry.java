@@ -3,18 +3,13 @@ package io.levee.worker.internal;
 import io.levee.config.LeveeConfig;
 import io.levee.config.QueueSettings;
 import jakarta.enterprise.inject.spi.DeploymentException;
-import java.lang.reflect.Method;
-import java.time.Duration;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 import org.eclipse.microprofile.config.Config;
-import org.eclipse.microprofile.faulttolerance.Timeout;
 
 /**
  * The handlers of this deployment, each bound to its configured queue. Building it reports every definition that
@@ -73,58 +68,21 @@ final class HandlerRegistry {
             int prefetch = configured(config, prefix + "prefetch")
                     ? q.prefetch()
                     : h.prefetch().orElse(q.prefetch());
-            Optional<Duration> timeout;
-            try {
-                timeout = timeout(h.method(), config);
-            } catch (IllegalArgumentException e) {
-                problems.accept(new DeploymentException(e.getMessage(), e));
-                continue;
-            }
-            endpoints.add(new HandlerEndpoint(h, q, concurrency, prefetch, timeout));
+            endpoints.add(new HandlerEndpoint(h, q, concurrency, prefetch, h.timeout()));
+        }
+        List<String> undelivered = leveeConfig.queues().values().stream()
+                .filter(q -> q.delivery().isPresent() && !byQueue.containsKey(q.name()))
+                .map(QueueSettings::name)
+                .toList();
+        if (!undelivered.isEmpty()) {
+            problems.accept(new DeploymentException("queues " + undelivered + " have a delivery.url, but no bean of"
+                    + " this deployment handles them (the built-in delivery is a HandlerProvider bean that is"
+                    + " missing)"));
         }
         return new HandlerRegistry(endpoints);
     }
 
     private static boolean configured(Config config, String key) {
         return config.getOptionalValue(key, String.class).isPresent();
-    }
-
-    /**
-     * The handler's MicroProfile Fault Tolerance timeout with the same config overrides MP FT applies
-     * ({@code <class>/<method>/Timeout/value}, {@code <class>/Timeout/value}, {@code Timeout/value}, and
-     * {@code .../unit}).
-     */
-    static Optional<Duration> timeout(Method method, Config config) {
-        Timeout onMethod = method.getAnnotation(Timeout.class);
-        Timeout annotation =
-                onMethod != null ? onMethod : method.getDeclaringClass().getAnnotation(Timeout.class);
-        if (annotation == null) {
-            return Optional.empty();
-        }
-        String cls = method.getDeclaringClass().getName();
-        List<String> prefixes = onMethod != null
-                ? List.of(cls + "/" + method.getName() + "/Timeout/", "Timeout/")
-                : List.of(cls + "/Timeout/", "Timeout/");
-        String value = first(config, prefixes, "value").orElse(Long.toString(annotation.value()));
-        String unit = first(config, prefixes, "unit").orElse(annotation.unit().name());
-        try {
-            return Optional.of(Duration.of(
-                    Long.parseLong(value.trim()), ChronoUnit.valueOf(unit.trim().toUpperCase(Locale.ROOT))));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(
-                    "@Timeout of " + HandlerDefinition.source(method) + " is not a valid" + " duration: value '" + value
-                            + "', unit '" + unit + "'",
-                    e);
-        }
-    }
-
-    private static Optional<String> first(Config config, List<String> prefixes, String attribute) {
-        for (String p : prefixes) {
-            Optional<String> v = config.getOptionalValue(p + attribute, String.class);
-            if (v.isPresent()) {
-                return v;
-            }
-        }
-        return Optional.empty();
     }
 }

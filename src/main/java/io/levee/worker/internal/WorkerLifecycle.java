@@ -57,7 +57,7 @@ public class WorkerLifecycle {
         for (HandlerEndpoint endpoint : handlers.registry().endpoints()) {
             ConsumerPool pool = new ConsumerPool(
                     endpoint,
-                    new HandlerInvoker(endpoint.definition(), beans),
+                    new HandlerInvoker(endpoint.definition().handler().apply(beans)),
                     broker,
                     redirect,
                     config.worker(),
