@@ -3,8 +3,10 @@ package io.levee.config;
 import java.net.URI;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 import org.eclipse.microprofile.config.Config;
 
@@ -61,7 +63,9 @@ public record LeveeConfig(
         WorkerSettings worker = new WorkerSettings(
                 s.duration("levee.worker.drain-timeout", "30s"), s.integer("levee.worker.ack-batch", 32, 1, 10_000));
         Map<String, QueueSettings> queues = new TreeMap<>();
-        for (String key : config.getPropertyNames()) {
+        Set<String> keys = new TreeSet<>();
+        config.getPropertyNames().forEach(keys::add);
+        for (String key : keys) {
             if (!key.startsWith(QUEUES) || key.indexOf('.', QUEUES.length()) < 0) {
                 continue;
             }
@@ -69,8 +73,10 @@ public record LeveeConfig(
             if (!QUEUE_NAME.matcher(name).matches()) {
                 throw new InvalidConfigurationException(key, name, "a queue name of " + QUEUE_NAME_RULE);
             }
-            queues.computeIfAbsent(name, n -> queue(s, n));
+            queues.computeIfAbsent(name, n -> queue(s, keys, n));
         }
+        BindingSettings.checkConsistent(
+                queues.values().stream().flatMap(q -> q.bindings().stream()).toList());
         IngestSettings ingest = new IngestSettings(
                 s.integer("levee.ingest.batch-max-items", 500, 1, 10_000),
                 s.size("levee.ingest.max-body-size", "256KiB", 2, 64L << 20),
@@ -84,7 +90,7 @@ public record LeveeConfig(
         return new LeveeConfig(uri, role, publish, worker, new TreeMap<>(queues), ingest, idempotency);
     }
 
-    private static QueueSettings queue(Settings s, String name) {
+    private static QueueSettings queue(Settings s, Set<String> keys, String name) {
         String p = QUEUES + name + ".";
         return new QueueSettings(
                 name,
@@ -95,6 +101,7 @@ public record LeveeConfig(
                 s.durations(p + "retry-delays", "1s,10s,60s"),
                 s.optionalString(p + "schema"),
                 s.longValue(p + "ingest.max-rate", 0, 0, 100_000_000),
-                DeliverySettings.read(s, name));
+                DeliverySettings.read(s, name),
+                BindingSettings.read(s, keys, name));
     }
 }

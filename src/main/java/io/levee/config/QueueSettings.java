@@ -16,6 +16,7 @@ import java.util.Optional;
  * @param schema        JSON Schema of task bodies, a file path or classpath resource ({@code schema}), if any
  * @param ingestMaxRate tasks per second this replica accepts into the queue ({@code ingest.max-rate}); 0 = no ceiling
  * @param delivery      built-in HTTP delivery ({@code delivery.*}), when the queue has a {@code delivery.url}
+ * @param bindings      extra exchanges the queue is bound to ({@code bindings.<name>.*}), besides {@code levee.tasks}
  */
 public record QueueSettings(
         String name,
@@ -26,10 +27,12 @@ public record QueueSettings(
         List<Duration> retryDelays,
         Optional<String> schema,
         long ingestMaxRate,
-        Optional<DeliverySettings> delivery) {
+        Optional<DeliverySettings> delivery,
+        List<BindingSettings> bindings) {
 
     public QueueSettings {
         retryDelays = List.copyOf(retryDelays);
+        bindings = List.copyOf(bindings);
     }
 
     /** The dead-letter queue that receives this queue's failed tasks. */

@@ -243,7 +243,18 @@ public class TaskIntake {
             String queue, byte[] body, String requestId, String traceparent, String key, String submittedBy) {
         Instant acceptedAt = Instant.now();
         TaskEnvelope task = new TaskEnvelope(
-                Ids.uuid(), queue, acceptedAt.toEpochMilli(), 1, requestId, traceparent, key, submittedBy, body);
+                Ids.uuid(),
+                queue,
+                acceptedAt.toEpochMilli(),
+                1,
+                requestId,
+                traceparent,
+                key,
+                submittedBy,
+                null,
+                null,
+                null,
+                body);
         try {
             publisher.publish(task, config.ingest().publishTimeout());
         } catch (QueueFullException e) {

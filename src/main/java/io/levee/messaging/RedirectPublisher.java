@@ -61,6 +61,8 @@ public class RedirectPublisher {
                 .contentType(WireHeaders.CONTENT_TYPE)
                 .deliveryMode(2)
                 .messageId(task.id())
+                .correlationId(task.correlationId())
+                .type(task.type())
                 .headers(headers)
                 .build();
         Channel ch = null;

@@ -1,25 +1,33 @@
 package io.levee.messaging;
 
+import com.rabbitmq.client.AMQP;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 
 /**
- * One task as it travels through the broker: the caller's JSON bytes, untouched, plus Levee's headers.
+ * One task as it travels through the broker: the producer's JSON bytes, untouched, plus Levee's headers. The wire
+ * format, and what Levee fills in for a message that another producer wrote, is described in docs/interop.md.
  *
  * @param id             task id, also the AMQP {@code message_id}
- * @param queue          the task queue
- * @param submittedAt    epoch milliseconds when the gateway accepted it
+ * @param queue          the task queue: the queue the task was consumed from, never what a header claims
+ * @param submittedAt    epoch milliseconds when the task was accepted (0 when nobody said)
  * @param attempt        1-based attempt number
- * @param requestId      the request id of the submitting HTTP request
- * @param traceparent    W3C trace context of the submitting request
+ * @param requestId      the request id of the submitting HTTP request, or null
+ * @param traceparent    W3C trace context of the submitting request, or null
  * @param idempotencyKey the caller's idempotency key, or null
  * @param submittedBy    the identity that submitted it ({@code key:<name>} or {@code jwt:<principal>}), or null when
  *                       authentication is off or a foreign producer sent it
+ * @param idSource       where Levee took the id from when the producer did not write {@code levee-task-id}
+ *                       ({@link TaskIds#FROM_MESSAGE_ID}, {@link TaskIds#FROM_JMS_MESSAGE_ID}, {@link TaskIds#DERIVED}),
+ *                       or null
+ * @param correlationId  the producer's correlation id (AMQP {@code correlation_id} or JMS {@code JMSCorrelationID}), or
+ *                       null
+ * @param type           the producer's message type (AMQP {@code type} or JMS {@code JMSType}), or null
  * @param body           the task's raw JSON bytes
  */
-// The body is the caller's raw bytes; equals, hashCode and toString below treat it by content.
+// The body is the producer's raw bytes; equals, hashCode and toString below treat it by content.
 @SuppressWarnings("ArrayRecordComponent")
 public record TaskEnvelope(
         String id,
@@ -30,6 +38,9 @@ public record TaskEnvelope(
         String traceparent,
         String idempotencyKey,
         String submittedBy,
+        String idSource,
+        String correlationId,
+        String type,
         byte[] body) {
 
     public TaskEnvelope {
@@ -41,7 +52,7 @@ public record TaskEnvelope(
         }
     }
 
-    /** A task without a known submitter. */
+    /** A task Levee accepted itself: its id is Levee's own, and it carries no producer metadata. */
     public TaskEnvelope(
             String id,
             String queue,
@@ -51,7 +62,7 @@ public record TaskEnvelope(
             String traceparent,
             String idempotencyKey,
             byte[] body) {
-        this(id, queue, submittedAt, attempt, requestId, traceparent, idempotencyKey, null, body);
+        this(id, queue, submittedAt, attempt, requestId, traceparent, idempotencyKey, null, null, null, null, body);
     }
 
     /** The AMQP headers of this task, in wire form (numbers as numbers; absent values left out). */
@@ -65,41 +76,92 @@ public record TaskEnvelope(
         putIfPresent(h, WireHeaders.TRACEPARENT, traceparent);
         putIfPresent(h, WireHeaders.IDEMPOTENCY_KEY, idempotencyKey);
         putIfPresent(h, WireHeaders.SUBMITTED_BY, submittedBy);
+        putIfPresent(h, WireHeaders.ID_SOURCE, idSource);
         return h;
     }
 
     /**
-     * Reads a task from received headers and body. Header values may arrive as strings (the JMS client turns every
-     * AMQP header into a string property) or numbers; a missing attempt counts as the first.
+     * Reads a task as it was consumed from {@code queue}. Header values may arrive as strings (the JMS client turns
+     * every property into a header of its own type, other producers write numbers as text) or numbers. What a
+     * producer left out is filled in: the id as {@link TaskIds#resolve} says, the submission time from
+     * {@code JMSTimestamp} or the AMQP {@code timestamp}, a missing attempt counts as the first. A {@code levee-queue}
+     * header is not read: a task belongs to the queue it was consumed from, so no producer can send a task into one
+     * queue and have it retried in, returned to or delivered as another.
      *
-     * @param messageId the AMQP message id, used when {@code levee-task-id} is absent
-     * @throws MalformedTaskException when neither id is present or a numeric header is not a number
+     * @param properties the AMQP properties of the message (its headers are {@code headers})
+     * @param queue      the queue the message was consumed from
+     * @throws MalformedTaskException when a numeric Levee header is not a number
      */
-    public static TaskEnvelope fromWire(Map<String, ?> headers, String messageId, String queue, byte[] body) {
-        String id = text(headers.get(WireHeaders.TASK_ID));
-        if (id == null) {
-            id = messageId;
+    public static TaskEnvelope fromWire(
+            Map<String, ?> headers, AMQP.BasicProperties properties, String queue, byte[] body) {
+        TaskIds.Resolved id = TaskIds.resolve(headers, properties, body);
+        long submittedAt = number(headers, WireHeaders.SUBMITTED_AT, -1L);
+        if (submittedAt < 0) {
+            submittedAt = jmsTimestamp(headers);
         }
-        if (id == null || id.isBlank()) {
-            throw new MalformedTaskException("task has neither a levee-task-id header nor a message id");
+        if (submittedAt < 0) {
+            submittedAt = properties.getTimestamp() == null
+                    ? 0L
+                    : properties.getTimestamp().toInstant().toEpochMilli();
         }
-        String q = text(headers.get(WireHeaders.QUEUE));
         return new TaskEnvelope(
-                id,
-                q == null ? queue : q,
-                number(headers, WireHeaders.SUBMITTED_AT, 0L),
+                id.id(),
+                queue,
+                submittedAt,
                 (int) number(headers, WireHeaders.ATTEMPT, 1L),
                 text(headers.get(WireHeaders.REQUEST_ID)),
                 text(headers.get(WireHeaders.TRACEPARENT)),
                 text(headers.get(WireHeaders.IDEMPOTENCY_KEY)),
                 text(headers.get(WireHeaders.SUBMITTED_BY)),
+                id.source(),
+                firstPresent(properties.getCorrelationId(), text(headers.get(WireHeaders.JMS_CORRELATION_ID))),
+                firstPresent(properties.getType(), jmsType(headers)),
                 body);
     }
 
     /** The same task for its next attempt. */
     public TaskEnvelope nextAttempt() {
         return new TaskEnvelope(
-                id, queue, submittedAt, attempt + 1, requestId, traceparent, idempotencyKey, submittedBy, body);
+                id,
+                queue,
+                submittedAt,
+                attempt + 1,
+                requestId,
+                traceparent,
+                idempotencyKey,
+                submittedBy,
+                idSource,
+                correlationId,
+                type,
+                body);
+    }
+
+    /**
+     * The application's {@code JMSType}. The JMS client writes {@code JMSType=TextMessage} in place of the
+     * application's type when it is told to keep the text message type; that says how the body was sent, not what
+     * the task is.
+     */
+    private static String jmsType(Map<String, ?> headers) {
+        String type = text(headers.get(WireHeaders.JMS_TYPE));
+        return "TextMessage".equals(type) ? null : type;
+    }
+
+    /** The JMS client's send time in epoch milliseconds, or -1; not Levee's header, so a bad value is ignored. */
+    private static long jmsTimestamp(Map<String, ?> headers) {
+        Object value = headers.get(WireHeaders.JMS_TIMESTAMP);
+        if (value instanceof Number n) {
+            return n.longValue() > 0 ? n.longValue() : -1L;
+        }
+        try {
+            long ms = value == null ? -1L : Long.parseLong(value.toString().trim());
+            return ms > 0 ? ms : -1L;
+        } catch (NumberFormatException e) {
+            return -1L;
+        }
+    }
+
+    private static String firstPresent(String first, String second) {
+        return first != null && !first.isBlank() ? first : second != null && !second.isBlank() ? second : null;
     }
 
     private static void putIfPresent(Map<String, Object> h, String key, String value) {
@@ -108,7 +170,7 @@ public record TaskEnvelope(
         }
     }
 
-    private static String text(Object value) {
+    static String text(Object value) {
         return value == null ? null : value.toString();
     }
 
@@ -138,6 +200,9 @@ public record TaskEnvelope(
                 && Objects.equals(traceparent, t.traceparent)
                 && Objects.equals(idempotencyKey, t.idempotencyKey)
                 && Objects.equals(submittedBy, t.submittedBy)
+                && Objects.equals(idSource, t.idSource)
+                && Objects.equals(correlationId, t.correlationId)
+                && Objects.equals(type, t.type)
                 && Arrays.equals(body, t.body);
     }
 

@@ -19,7 +19,8 @@ import java.util.Map;
  * so a task whose queue vanished is parked instead of silently dropped;</li>
  * <li>per task queue {@code Q}: quorum queue {@code Q} bound with key {@code Q}, bounded by {@code x-max-length}
  * with {@code reject-publish}, dead-lettering through {@value #DEAD_LETTERS} into quorum queue {@code Q.dlq};</li>
- * <li>per retry delay: {@code Q.retry.<delay>} whose expired messages dead-letter back into {@code Q}.</li>
+ * <li>per retry delay: {@code Q.retry.<delay>} whose expired messages dead-letter back into {@code Q};</li>
+ * <li>per configured binding: its exchange and the binding of {@code Q} to it ({@link ExchangeBindings}).</li>
  * </ul>
  */
 public final class Topology {
@@ -55,6 +56,7 @@ public final class Topology {
         for (QueueSettings q : queues) {
             declareQueue(connection, q);
         }
+        ExchangeBindings.declare(connection, queues);
     }
 
     private static void declareQueue(Connection connection, QueueSettings q) throws IOException {

@@ -2,7 +2,7 @@ package io.levee.messaging;
 
 /**
  * Header names of Levee's wire format (AMQP headers; JMS properties of the same name). Plain AMQP clients in any
- * language produce and consume tasks with these; see docs/wire-format.md.
+ * language produce and consume tasks with these; see docs/interop.md.
  */
 public final class WireHeaders {
 
@@ -17,6 +17,15 @@ public final class WireHeaders {
     public static final String ERROR_CLASS = "levee-error-class";
     public static final String ERROR_MESSAGE = "levee-error-message";
     public static final String FAILED_AT = "levee-failed-at";
+    /** Where Levee took the task id from when the producer wrote no {@code levee-task-id}: see {@link TaskIds}. */
+    public static final String ID_SOURCE = "levee-id-source";
+
+    /** Headers the RabbitMQ JMS client writes for the JMS message header fields of the same name. */
+    public static final String JMS_MESSAGE_ID = "JMSMessageID";
+
+    public static final String JMS_TIMESTAMP = "JMSTimestamp";
+    public static final String JMS_CORRELATION_ID = "JMSCorrelationID";
+    public static final String JMS_TYPE = "JMSType";
 
     /** The AMQP content type of every task body. */
     public static final String CONTENT_TYPE = "application/json";

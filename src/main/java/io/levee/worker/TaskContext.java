@@ -4,10 +4,16 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 
-/** What a handler may know about the task it is handling, besides its payload. */
+/**
+ * What a handler may know about the task it is handling, besides its payload. For a task that another producer (a
+ * JMS application, a plain AMQP client) wrote, docs/interop.md says where each of its fields comes from.
+ */
 public interface TaskContext {
 
-    /** The task id; stable across attempts, so handlers can deduplicate. */
+    /**
+     * The task id; stable across attempts and redeliveries, so handlers can deduplicate. When the producer wrote no
+     * {@code levee-task-id}, {@code headers().get("levee-id-source")} says where it came from.
+     */
     String taskId();
 
     /** The queue the task came from. */
@@ -30,10 +36,27 @@ public interface TaskContext {
         return headers().get("levee-submitted-by");
     }
 
-    /** When the gateway accepted the task (epoch 0 when the producer did not say). */
+    /**
+     * When the task was accepted: {@code levee-submitted-at}, else the JMS {@code JMSTimestamp}, else the AMQP
+     * {@code timestamp}; epoch 0 when the producer did not say.
+     */
     Instant submittedAt();
 
-    /** All headers of the message as received, values as strings. */
+    /** The producer's correlation id (AMQP {@code correlation_id}, else JMS {@code JMSCorrelationID}), or null. */
+    default String correlationId() {
+        return null;
+    }
+
+    /** The producer's message type (AMQP {@code type}, else JMS {@code JMSType}), or null. */
+    default String type() {
+        return null;
+    }
+
+    /**
+     * All headers of the message as received (a JMS producer's properties among them), values as strings, overlaid
+     * with the task's Levee headers as Levee reads them: {@code levee-queue} is the queue the task was consumed from,
+     * and {@code levee-id-source} is present when Levee chose the id.
+     */
     Map<String, String> headers();
 
     /** When the handler's {@code @Timeout} expires for this invocation, if it has one. */

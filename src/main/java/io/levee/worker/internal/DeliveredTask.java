@@ -3,6 +3,7 @@ package io.levee.worker.internal;
 import io.levee.messaging.TaskEnvelope;
 import io.levee.worker.TaskContext;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 
@@ -11,7 +12,9 @@ record DeliveredTask(TaskEnvelope envelope, Map<String, String> headers, Optiona
         implements TaskContext {
 
     DeliveredTask {
-        headers = Map.copyOf(headers);
+        Map<String, String> effective = new HashMap<>(headers);
+        envelope.headers().forEach((name, value) -> effective.put(name, String.valueOf(value)));
+        headers = Map.copyOf(effective);
     }
 
     @Override
@@ -42,5 +45,15 @@ record DeliveredTask(TaskEnvelope envelope, Map<String, String> headers, Optiona
     @Override
     public Instant submittedAt() {
         return Instant.ofEpochMilli(envelope.submittedAt());
+    }
+
+    @Override
+    public String correlationId() {
+        return envelope.correlationId();
+    }
+
+    @Override
+    public String type() {
+        return envelope.type();
     }
 }

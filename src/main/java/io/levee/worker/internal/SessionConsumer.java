@@ -9,6 +9,7 @@ import io.levee.messaging.BrokerUnavailableException;
 import io.levee.messaging.MalformedTaskException;
 import io.levee.messaging.RedirectPublisher;
 import io.levee.messaging.TaskEnvelope;
+import io.levee.messaging.TaskIds;
 import io.levee.messaging.Topology;
 import io.levee.messaging.WireHeaders;
 import java.io.IOException;
@@ -16,7 +17,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.UUID;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -161,27 +161,16 @@ final class SessionConsumer extends DefaultConsumer {
 
     private TaskEnvelope decode(AMQP.BasicProperties properties, Map<String, String> headers, byte[] body) {
         try {
-            return TaskEnvelope.fromWire(
-                    headers, properties.getMessageId(), endpoint.queue().name(), body);
+            return TaskEnvelope.fromWire(headers, properties, endpoint.queue().name(), body);
         } catch (IllegalArgumentException e) {
             throw new MalformedTaskException("unreadable task: " + e.getMessage());
         }
     }
 
     private TaskEnvelope fallbackEnvelope(AMQP.BasicProperties properties, Map<String, String> headers, byte[] body) {
-        String id = headers.get(WireHeaders.TASK_ID);
-        if (id == null) {
-            id = properties.getMessageId();
-        }
+        TaskIds.Resolved id = TaskIds.resolve(headers, properties, body);
         return new TaskEnvelope(
-                id == null || id.isBlank() ? "unidentified-" + UUID.randomUUID() : id,
-                endpoint.queue().name(),
-                0,
-                1,
-                null,
-                null,
-                null,
-                body);
+                id.id(), endpoint.queue().name(), 0, 1, null, null, null, null, id.source(), null, null, body);
     }
 
     private void deadLetter(TaskEnvelope envelope, Map<String, Object> received, Throwable failure) {
