@@ -29,6 +29,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -49,6 +50,16 @@ class FoundationIT {
 
     @Inject
     RecordingHandler handler;
+
+    /** Levee connects to the broker after the server starts; until then it answers 503, as readiness says. */
+    @BeforeEach
+    void awaitReady() {
+        await("Levee ready").atMost(DEADLINE).until(() -> {
+            try (Response r = target.path("/health/ready").request().get()) {
+                return r.getStatus() == 200;
+            }
+        });
+    }
 
     @Test
     void everySubmittedTaskIsHandledExactlyOnce() {

@@ -69,12 +69,24 @@ final class Settings {
         try {
             URI uri = new URI(raw.get());
             if (uri.getHost() == null || !Arrays.asList(schemes).contains(uri.getScheme())) {
-                throw new InvalidConfigurationException(key, raw.get(), allowed);
+                throw new InvalidConfigurationException(key, withoutPassword(raw.get()), allowed);
             }
             return Optional.of(uri);
         } catch (java.net.URISyntaxException e) {
-            throw new InvalidConfigurationException(key, raw.get(), allowed);
+            throw new InvalidConfigurationException(key, withoutPassword(raw.get()), allowed);
         }
+    }
+
+    boolean bool(String key, boolean defaultValue) {
+        String raw = string(key, null);
+        if (raw == null || raw.isEmpty()) {
+            return defaultValue;
+        }
+        return switch (raw.toLowerCase(Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new InvalidConfigurationException(key, raw, "true or false");
+        };
     }
 
     int integer(String key, int defaultValue, int min, int max) {
@@ -129,12 +141,30 @@ final class Settings {
             URI uri = new URI(raw);
             boolean amqp = "amqp".equals(uri.getScheme()) || "amqps".equals(uri.getScheme());
             if (!amqp || uri.getHost() == null) {
-                throw new InvalidConfigurationException(key, raw, allowed);
+                throw new InvalidConfigurationException(key, withoutPassword(raw), allowed);
             }
             return uri;
         } catch (java.net.URISyntaxException e) {
-            throw new InvalidConfigurationException(key, raw, allowed);
+            throw new InvalidConfigurationException(key, withoutPassword(raw), allowed);
         }
+    }
+
+    /**
+     * A URI as written, with everything between the user name and the last {@code @} of its authority hidden: what a
+     * refusal may print. Works on text that does not parse as a URI too (a password holding {@code #}, {@code /} or
+     * {@code %} is exactly what makes a URI unparseable).
+     */
+    static String withoutPassword(String raw) {
+        int scheme = raw.indexOf("://");
+        int start = scheme < 0 ? 0 : scheme + 3;
+        int at = raw.lastIndexOf('@');
+        if (at < start) {
+            return raw;
+        }
+        String userinfo = raw.substring(start, at);
+        int colon = userinfo.indexOf(':');
+        String user = colon < 0 ? "" : userinfo.substring(0, colon);
+        return raw.substring(0, start) + user + ":***" + raw.substring(at);
     }
 
     <E extends Enum<E>> E oneOf(String key, Class<E> type, E defaultValue) {

@@ -24,6 +24,9 @@ import java.util.Map;
 @Path("/v1/queues")
 public class QueueResource {
 
+    private static final java.util.logging.Logger LOG =
+            java.util.logging.Logger.getLogger(QueueResource.class.getName());
+
     private final LeveeConfig config;
     private final Broker broker;
     private final QueueRates rates;
@@ -84,10 +87,10 @@ public class QueueResource {
             s.put("consumers", state.consumers());
             s.put("deadLetterDepth", broker.depth(q.deadLetterQueue()));
         } catch (BrokerUnavailableException e) {
+            // The cause names the broker's host: it goes to the log, never into an answer.
+            LOG.warning("queue state of '" + q.name() + "' unavailable: " + e.getMessage());
             throw new ProblemException(
-                    ProblemType.BROKER_UNAVAILABLE,
-                    "the broker did not answer: " + e.getMessage(),
-                    Admission.RETRY_AFTER_UNAVAILABLE);
+                    ProblemType.BROKER_UNAVAILABLE, "the broker did not answer", Admission.RETRY_AFTER_UNAVAILABLE);
         }
         s.put("paused", control.control(q.name()).paused());
         s.put("ingestRate", round(rates.ingestRate(q.name())));

@@ -16,6 +16,9 @@ import redis.clients.jedis.params.SetParams;
  */
 final class RedisIdempotencyStore implements IdempotencyStore {
 
+    private static final java.util.logging.Logger LOG =
+            java.util.logging.Logger.getLogger(RedisIdempotencyStore.class.getName());
+
     private final JedisPooled redis;
     private final Duration ttl;
 
@@ -94,9 +97,11 @@ final class RedisIdempotencyStore implements IdempotencyStore {
     }
 
     private static ProblemException unavailable(JedisException e) {
+        // The cause names the Redis host: it goes to the log, never into an answer.
+        LOG.warning("the idempotency store (Redis) did not answer: " + e.getMessage());
         return new ProblemException(
                 ProblemType.BROKER_UNAVAILABLE,
-                "the idempotency store (Redis) did not answer: " + e.getMessage(),
+                "the idempotency store did not answer; nothing was stored",
                 Admission.RETRY_AFTER_UNAVAILABLE);
     }
 }

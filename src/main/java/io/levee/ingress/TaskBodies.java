@@ -105,11 +105,39 @@ final class TaskBodies {
                 ProblemType.PAYLOAD_TOO_LARGE, "the body is larger than " + limit + " bytes" + " (after decoding)");
     }
 
+    /**
+     * Refuses a body that is not strictly valid UTF-8 (overlong forms, surrogates, truncated sequences), that starts
+     * with a byte order mark, or that holds a NUL byte (never valid in JSON text, and what makes a parser guess
+     * UTF-16 or UTF-32): every consumer of a queue reads its tasks as UTF-8 JSON.
+     */
+    static void requireUtf8(byte[] body) {
+        if (body.length >= 3 && (body[0] & 0xff) == 0xef && (body[1] & 0xff) == 0xbb && (body[2] & 0xff) == 0xbf) {
+            throw new ProblemException(
+                    ProblemType.INVALID_JSON, "the body starts with a byte order mark; send plain UTF-8");
+        }
+        for (byte b : body) {
+            if (b == 0) {
+                throw new ProblemException(
+                        ProblemType.INVALID_JSON, "the body holds a NUL byte; JSON text is UTF-8 without NUL bytes");
+            }
+        }
+        try {
+            java.nio.charset.StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+                    .decode(java.nio.ByteBuffer.wrap(body));
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new ProblemException(ProblemType.INVALID_JSON, "the body is not valid UTF-8");
+        }
+    }
+
     /** Parses exactly one strict JSON value. */
     static JsonNode parse(byte[] body) {
         if (body.length == 0) {
             throw new ProblemException(ProblemType.INVALID_JSON, "the body is empty; a task is a JSON value");
         }
+        requireUtf8(body);
         try (JsonParser p = JSON.createParser(body)) {
             JsonNode node = JSON.readTree(p);
             if (p.nextToken() != null) {
@@ -126,6 +154,7 @@ final class TaskBodies {
         if (body.length == 0) {
             throw new ProblemException(ProblemType.INVALID_JSON, "the body is empty; a task is a JSON value");
         }
+        requireUtf8(body);
         try (JsonParser p = JSON.createParser(body)) {
             p.nextToken();
             p.skipChildren();
@@ -137,7 +166,10 @@ final class TaskBodies {
         }
     }
 
-    /** One task of a batch: its exact bytes (published as they are, never compared) and its parsed value. */
+    /**
+     * One task of a batch: its exact bytes (published as they are, never compared) and its parsed value (null when
+     * the batch was checked without building trees).
+     */
     @SuppressWarnings("ArrayRecordComponent")
     record Item(byte[] body, JsonNode value) {}
 
@@ -146,9 +178,18 @@ final class TaskBodies {
      * its index; more than {@code maxItems} items is refused before the rest is parsed.
      */
     static List<Item> parseBatch(byte[] body, int maxItems) {
+        return parseBatch(body, maxItems, Long.MAX_VALUE, true);
+    }
+
+    /**
+     * Splits a batch as above; an item larger than {@code maxItemSize} bytes is refused like a single task over the
+     * limit, and without {@code trees} items are checked by skipping through them, never built.
+     */
+    static List<Item> parseBatch(byte[] body, int maxItems, long maxItemSize, boolean trees) {
         if (body.length == 0) {
             throw new ProblemException(ProblemType.INVALID_JSON, "the body is empty; a batch is a JSON array of tasks");
         }
+        requireUtf8(body);
         List<Item> items = new ArrayList<>();
         try (JsonParser p = JSON.createParser(body)) {
             if (p.nextToken() != JsonToken.START_ARRAY) {
@@ -172,13 +213,25 @@ final class TaskBodies {
                             ProblemType.BATCH_TOO_LARGE, "a batch holds at most " + maxItems + " tasks");
                 }
                 int start = (int) p.currentTokenLocation().getByteOffset();
-                JsonNode value;
+                JsonNode value = null;
                 try {
-                    value = JSON.readTree(p);
+                    if (trees) {
+                        value = JSON.readTree(p);
+                    } else {
+                        p.skipChildren();
+                        // A string is read lazily: finish it, so its end (and its bytes) are known.
+                        p.finishToken();
+                    }
                 } catch (IOException e) {
                     throw invalidJson(e).forItem(items.size());
                 }
                 int end = (int) p.currentLocation().getByteOffset();
+                if (end - start > maxItemSize) {
+                    throw new ProblemException(
+                                    ProblemType.PAYLOAD_TOO_LARGE,
+                                    "the task is larger than " + maxItemSize + " bytes (levee.ingest.max-body-size)")
+                            .forItem(items.size());
+                }
                 items.add(new Item(Arrays.copyOfRange(body, start, end), value));
             }
             if (p.nextToken() != null) {

@@ -20,10 +20,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 
 /**
@@ -36,7 +35,7 @@ public class TaskIntake {
 
     private static final Pattern TRACEPARENT =
             Pattern.compile("00-(?!0{32})[0-9a-f]{32}-(?!0{16})[0-9a-f]{16}-[0-9a-f]{2}");
-    private static final Pattern REQUEST_ID = Pattern.compile("[\\x21-\\x7e]{1,128}");
+    private static final Pattern REQUEST_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
     private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[\\x20-\\x7e]{1,255}");
 
     private final LeveeConfig config;
@@ -78,8 +77,13 @@ public class TaskIntake {
     @SuppressWarnings("ArrayRecordComponent")
     record Answer(int status, Map<String, String> headers, byte[] body) {}
 
-    /** Accepts one task; 202 only after the broker confirmed it. */
-    Answer submit(String queue, Headers headers, InputStream entity) {
+    /**
+     * Accepts one task; 202 only after the broker confirmed it.
+     *
+     * @param submittedBy the authenticated identity ({@code key:<name>}, {@code jwt:<principal>}), or null when
+     *                    authentication is off; it travels in the message and scopes the idempotency key
+     */
+    Answer submit(String queue, Headers headers, InputStream entity, String submittedBy) {
         requireAcceptable(queue, headers);
         String idempotencyKey = headers.get("Idempotency-Key");
         if (idempotencyKey != null && !IDEMPOTENCY_KEY.matcher(idempotencyKey).matches()) {
@@ -96,34 +100,36 @@ public class TaskIntake {
         String traceparent = traceparent(headers.get("traceparent"));
 
         if (idempotencyKey == null) {
-            return accepted(publishOne(queue, body, requestId, traceparent, null));
+            return accepted(publishOne(queue, body, requestId, traceparent, null, submittedBy));
         }
         String fingerprint = fingerprint(body);
-        Optional<IdempotencyStore.Entry> existing = idempotency.reserve(queue, idempotencyKey, fingerprint);
+        String scopedKey = scoped(idempotencyKey, submittedBy);
+        Optional<IdempotencyStore.Entry> existing = idempotency.reserve(queue, scopedKey, fingerprint);
         if (existing.isPresent()) {
             return replay(queue, existing.get(), fingerprint);
         }
         try {
-            Accepted a = publishOne(queue, body, requestId, traceparent, idempotencyKey);
+            Accepted a = publishOne(queue, body, requestId, traceparent, idempotencyKey, submittedBy);
             idempotency.complete(
                     queue,
-                    idempotencyKey,
+                    scopedKey,
                     new IdempotencyStore.Entry(
                             fingerprint, a.id(), a.acceptedAt().toString(), a.requestId()));
             return accepted(a);
         } catch (RuntimeException e) {
-            idempotency.release(queue, idempotencyKey);
+            idempotency.release(queue, scopedKey);
             throw e;
         }
     }
 
     /** Accepts a JSON array of tasks: all validated first, then published; one result per item. */
-    Answer submitBatch(String queue, Headers headers, InputStream entity) {
+    Answer submitBatch(String queue, Headers headers, InputStream entity, String submittedBy) {
         requireAcceptable(queue, headers);
         byte[] body = readBody(headers, entity, config.ingest().batchMaxBodySize());
-        List<TaskBodies.Item> items =
-                TaskBodies.parseBatch(body, config.ingest().batchMaxItems());
-        for (int i = 0; i < items.size(); i++) {
+        boolean schema = schemas.hasSchema(queue);
+        List<TaskBodies.Item> items = TaskBodies.parseBatch(
+                body, config.ingest().batchMaxItems(), config.ingest().maxBodySize(), schema);
+        for (int i = 0; schema && i < items.size(); i++) {
             try {
                 schemas.requireValid(queue, items.get(i).value());
             } catch (ProblemException e) {
@@ -135,40 +141,58 @@ public class TaskIntake {
         admission.admit(queue, items.size());
         requireBroker();
 
+        Object[] outcomes = publishAll(queue, items, requestId, traceparent, submittedBy);
         List<Map<String, Object>> results = new ArrayList<>();
         boolean allAccepted = true;
-        try (ExecutorService publishing = Executors.newVirtualThreadPerTaskExecutor()) {
-            List<Future<Accepted>> pending = new ArrayList<>();
-            for (TaskBodies.Item item : items) {
-                pending.add(publishing.submit(() -> publish(queue, item.body(), requestId, traceparent, null)));
+        for (int i = 0; i < outcomes.length; i++) {
+            Map<String, Object> result = new LinkedHashMap<>();
+            result.put("index", i);
+            if (outcomes[i] instanceof Accepted a) {
+                result.put("status", 202);
+                result.put("id", a.id());
+                result.put("acceptedAt", a.acceptedAt().toString());
+                result.put("location", a.location());
+            } else {
+                ProblemException p = outcomes[i] instanceof ProblemException pe
+                        ? pe
+                        : new ProblemException(ProblemType.INTERNAL, "unexpected error; see the server log");
+                allAccepted = false;
+                result.put("status", p.type().status());
+                result.put("problem", Problems.document(p.type(), p.getMessage(), null, Map.of("item", i)));
             }
-            for (int i = 0; i < pending.size(); i++) {
-                Map<String, Object> result = new LinkedHashMap<>();
-                result.put("index", i);
-                try {
-                    Accepted a = pending.get(i).get();
-                    result.put("status", 202);
-                    result.put("id", a.id());
-                    result.put("acceptedAt", a.acceptedAt().toString());
-                    result.put("location", a.location());
-                } catch (ExecutionException e) {
-                    ProblemException p = e.getCause() instanceof ProblemException pe
-                            ? pe
-                            : new ProblemException(ProblemType.INTERNAL, "unexpected error; see the server log");
-                    allAccepted = false;
-                    result.put("status", p.type().status());
-                    result.put("problem", Problems.document(p.type(), p.getMessage(), null, Map.of("item", i)));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new ProblemException(ProblemType.INTERNAL, "interrupted while publishing a batch");
-                }
-                results.add(result);
-            }
+            results.add(result);
         }
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("requestId", requestId);
         answer.put("results", results);
         return new Answer(allAccepted ? 202 : 200, Map.of("X-Request-Id", requestId), writeJson(answer));
+    }
+
+    /**
+     * Publishes the items through at most {@code levee.publish.sessions} threads (a session holds one send in
+     * flight, so more would only wait), each taking the next item; one outcome per item, in order: an
+     * {@link Accepted} or the exception that refused it.
+     */
+    private Object[] publishAll(
+            String queue, List<TaskBodies.Item> items, String requestId, String traceparent, String submittedBy) {
+        Object[] outcomes = new Object[items.size()];
+        AtomicInteger next = new AtomicInteger();
+        int workers = Math.min(items.size(), config.publish().sessions());
+        try (ExecutorService publishing = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int w = 0; w < workers; w++) {
+                publishing.execute(() -> {
+                    for (int i = next.getAndIncrement(); i < outcomes.length; i = next.getAndIncrement()) {
+                        try {
+                            outcomes[i] =
+                                    publish(queue, items.get(i).body(), requestId, traceparent, null, submittedBy);
+                        } catch (RuntimeException e) {
+                            outcomes[i] = e;
+                        }
+                    }
+                });
+            }
+        }
+        return outcomes;
     }
 
     private record Accepted(String id, String queue, Instant acceptedAt, String requestId) {
@@ -195,10 +219,19 @@ public class TaskIntake {
         QueueNames.requireConfigured(config, queue);
     }
 
-    private Accepted publishOne(String queue, byte[] body, String requestId, String traceparent, String key) {
+    private Accepted publishOne(
+            String queue, byte[] body, String requestId, String traceparent, String key, String submittedBy) {
         admission.admit(queue, 1);
         requireBroker();
-        return publish(queue, body, requestId, traceparent, key);
+        return publish(queue, body, requestId, traceparent, key, submittedBy);
+    }
+
+    /**
+     * The key as stored: scoped by the submitter (length-prefixed, so no choice of names makes two scopes meet),
+     * so one client can neither replay nor squat another's key. Unscoped when authentication is off.
+     */
+    private static String scoped(String key, String submittedBy) {
+        return submittedBy == null ? key : submittedBy.length() + ":" + submittedBy + ":" + key;
     }
 
     private void requireBroker() {
@@ -210,10 +243,22 @@ public class TaskIntake {
         }
     }
 
-    private Accepted publish(String queue, byte[] body, String requestId, String traceparent, String key) {
+    private Accepted publish(
+            String queue, byte[] body, String requestId, String traceparent, String key, String submittedBy) {
         Instant acceptedAt = Instant.now();
-        TaskEnvelope task =
-                new TaskEnvelope(Ids.uuid(), queue, acceptedAt.toEpochMilli(), 1, requestId, traceparent, key, body);
+        TaskEnvelope task = new TaskEnvelope(
+                Ids.uuid(),
+                queue,
+                acceptedAt.toEpochMilli(),
+                1,
+                requestId,
+                traceparent,
+                key,
+                submittedBy,
+                null,
+                null,
+                null,
+                body);
         try {
             publisher.publish(task, config.ingest().publishTimeout());
         } catch (QueueFullException e) {

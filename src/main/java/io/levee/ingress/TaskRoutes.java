@@ -7,6 +7,7 @@ import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import io.levee.security.Identity;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.Map;
@@ -42,11 +43,12 @@ public class TaskRoutes implements HttpService {
         String queue = req.path().pathParameters().get("queue");
         TaskIntake.Headers headers =
                 name -> req.headers().value(HeaderNames.create(name)).orElse(null);
+        String submittedBy = req.context().get(Identity.class).map(Identity::id).orElse(null);
         TaskIntake.Answer answer;
         try {
             answer = batch
-                    ? intake.submitBatch(queue, headers, req.content().inputStream())
-                    : intake.submit(queue, headers, req.content().inputStream());
+                    ? intake.submitBatch(queue, headers, req.content().inputStream(), submittedBy)
+                    : intake.submit(queue, headers, req.content().inputStream(), submittedBy);
             answer.headers().forEach(res::header);
             res.header(HeaderNames.CONTENT_TYPE, "application/json");
         } catch (ProblemException p) {

@@ -15,10 +15,13 @@ import jakarta.jms.JMSException;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeoutException;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import javax.net.ssl.SSLContext;
+import org.eclipse.microprofile.config.ConfigProvider;
 
 /**
  * The broker as Levee sees it: an amqp-client connection for topology and queue depth, and factories for the
@@ -36,11 +39,18 @@ public class Broker {
     private volatile Connection admin;
     private volatile boolean topologyDeclared;
     private volatile boolean closed;
+    private volatile Optional<SSLContext> tls;
 
     @Inject
     Broker(LeveeConfig config, Event<BrokerReady> ready) {
         this.config = config;
         this.ready = ready;
+    }
+
+    /** A broker reached over the given TLS context (tests make one for a CA of their own). */
+    Broker(LeveeConfig config, Event<BrokerReady> ready, SSLContext tls) {
+        this(config, ready);
+        this.tls = Optional.of(tls);
     }
 
     /**
@@ -49,6 +59,7 @@ public class Broker {
      * reports DOWN until then.
      */
     void start(@Observes @Initialized(ApplicationScoped.class) Object event) {
+        tls(); // an unreadable trust or key store stops startup here, with the setting named
         Thread.ofVirtual().name("levee-broker-connect").start(() -> {
             Duration backoff = Duration.ofMillis(250);
             while (!closed) {
@@ -126,6 +137,11 @@ public class Broker {
         } catch (JMSException e) {
             throw new BrokerUnavailableException("invalid broker URI " + redacted(), e);
         }
+        tls().ifPresent(context -> {
+            // setUri("amqps://...") alone would trust any certificate for any host.
+            f.useSslProtocol(context);
+            f.setHostnameVerification(true);
+        });
         f.setDeclareReplyToDestination(false);
         f.setAmqpPropertiesCustomiser((props, message) -> {
             TaskEnvelope task = PublishingSession.OUTGOING.get();
@@ -134,6 +150,16 @@ public class Broker {
                     .headers(task.headers());
         });
         return f;
+    }
+
+    /** The TLS context for an {@code amqps://} broker, made once; empty for {@code amqp://}. */
+    Optional<SSLContext> tls() {
+        Optional<SSLContext> t = tls;
+        if (t == null) {
+            t = BrokerTls.context(config.amqpUri(), ConfigProvider.getConfig());
+            tls = t;
+        }
+        return t;
     }
 
     /** The broker URI with any password hidden, for messages and logs. */
@@ -186,6 +212,12 @@ public class Broker {
             f.setUri(config.amqpUri());
         } catch (Exception e) {
             throw new IOException("invalid broker URI " + redacted(), e);
+        }
+        Optional<SSLContext> tls = tls();
+        if (tls.isPresent()) {
+            // setUri("amqps://...") alone would trust any certificate for any host.
+            f.useSslProtocol(tls.get());
+            f.enableHostnameVerification();
         }
         f.setAutomaticRecoveryEnabled(recovering);
         f.setConnectionTimeout(5_000);

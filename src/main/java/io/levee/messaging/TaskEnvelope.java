@@ -17,6 +17,8 @@ import java.util.Objects;
  * @param requestId      the request id of the submitting HTTP request, or null
  * @param traceparent    W3C trace context of the submitting request, or null
  * @param idempotencyKey the caller's idempotency key, or null
+ * @param submittedBy    the identity that submitted it ({@code key:<name>} or {@code jwt:<principal>}), or null when
+ *                       authentication is off or a foreign producer sent it
  * @param idSource       where Levee took the id from when the producer did not write {@code levee-task-id}
  *                       ({@link TaskIds#FROM_MESSAGE_ID}, {@link TaskIds#FROM_JMS_MESSAGE_ID}, {@link TaskIds#DERIVED}),
  *                       or null
@@ -35,6 +37,7 @@ public record TaskEnvelope(
         String requestId,
         String traceparent,
         String idempotencyKey,
+        String submittedBy,
         String idSource,
         String correlationId,
         String type,
@@ -59,7 +62,7 @@ public record TaskEnvelope(
             String traceparent,
             String idempotencyKey,
             byte[] body) {
-        this(id, queue, submittedAt, attempt, requestId, traceparent, idempotencyKey, null, null, null, body);
+        this(id, queue, submittedAt, attempt, requestId, traceparent, idempotencyKey, null, null, null, null, body);
     }
 
     /** The AMQP headers of this task, in wire form (numbers as numbers; absent values left out). */
@@ -72,6 +75,7 @@ public record TaskEnvelope(
         putIfPresent(h, WireHeaders.REQUEST_ID, requestId);
         putIfPresent(h, WireHeaders.TRACEPARENT, traceparent);
         putIfPresent(h, WireHeaders.IDEMPOTENCY_KEY, idempotencyKey);
+        putIfPresent(h, WireHeaders.SUBMITTED_BY, submittedBy);
         putIfPresent(h, WireHeaders.ID_SOURCE, idSource);
         return h;
     }
@@ -108,6 +112,7 @@ public record TaskEnvelope(
                 text(headers.get(WireHeaders.REQUEST_ID)),
                 text(headers.get(WireHeaders.TRACEPARENT)),
                 text(headers.get(WireHeaders.IDEMPOTENCY_KEY)),
+                text(headers.get(WireHeaders.SUBMITTED_BY)),
                 id.source(),
                 firstPresent(properties.getCorrelationId(), text(headers.get(WireHeaders.JMS_CORRELATION_ID))),
                 firstPresent(properties.getType(), jmsType(headers)),
@@ -124,6 +129,7 @@ public record TaskEnvelope(
                 requestId,
                 traceparent,
                 idempotencyKey,
+                submittedBy,
                 idSource,
                 correlationId,
                 type,
@@ -193,6 +199,7 @@ public record TaskEnvelope(
                 && Objects.equals(requestId, t.requestId)
                 && Objects.equals(traceparent, t.traceparent)
                 && Objects.equals(idempotencyKey, t.idempotencyKey)
+                && Objects.equals(submittedBy, t.submittedBy)
                 && Objects.equals(idSource, t.idSource)
                 && Objects.equals(correlationId, t.correlationId)
                 && Objects.equals(type, t.type)

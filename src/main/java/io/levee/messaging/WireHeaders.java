@@ -13,6 +13,7 @@ public final class WireHeaders {
     public static final String REQUEST_ID = "x-request-id";
     public static final String TRACEPARENT = "traceparent";
     public static final String IDEMPOTENCY_KEY = "idempotency-key";
+    public static final String SUBMITTED_BY = "levee-submitted-by";
     public static final String ERROR_CLASS = "levee-error-class";
     public static final String ERROR_MESSAGE = "levee-error-message";
     public static final String FAILED_AT = "levee-failed-at";

@@ -28,7 +28,6 @@ public class BrokerReadiness implements HealthCheck {
         boolean consumersUp = worker.isUp();
         return HealthCheckResponse.named("levee-broker")
                 .status(brokerUp && consumersUp)
-                .withData("broker", broker.redacted())
                 .withData("connected", brokerUp)
                 .withData("consumers", consumersUp)
                 .build();

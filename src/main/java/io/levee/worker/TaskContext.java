@@ -29,6 +29,14 @@ public interface TaskContext {
     String traceparent();
 
     /**
+     * The identity that submitted the task ({@code key:<name>} or {@code jwt:<principal>}, header
+     * {@code levee-submitted-by}), or null when authentication was off or another producer sent it.
+     */
+    default String submittedBy() {
+        return headers().get("levee-submitted-by");
+    }
+
+    /**
      * When the task was accepted: {@code levee-submitted-at}, else the JMS {@code JMSTimestamp}, else the AMQP
      * {@code timestamp}; epoch 0 when the producer did not say.
      */
