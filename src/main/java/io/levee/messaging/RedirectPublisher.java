@@ -22,7 +22,7 @@ import java.util.logging.Logger;
  * two; a crash in between may leave a duplicate, which the task id lets handlers detect.
  *
  * <p>This uses amqp-client rather than the JMS client: each consumer session waits for exactly one confirm, and the
- * JMS client's confirm tracking loses callbacks (DESIGN.md, "traps"); a plain channel in confirm mode with
+ * JMS client's confirm tracking loses callbacks (docs/jms-client-defects.md); a plain channel in confirm mode with
  * {@code waitForConfirmsOrDie} has neither problem. One channel per concurrent caller, pooled.
  */
 @ApplicationScoped

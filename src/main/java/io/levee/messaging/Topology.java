@@ -13,7 +13,7 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Levee's broker topology, declared idempotently at startup (see DESIGN.md, "Topology"):
+ * Levee's broker topology, declared idempotently at startup (docs/design.md):
  * <ul>
  * <li>direct exchange {@value #TASKS} with alternate exchange {@value #UNROUTABLE} (fanout → queue of the same name),
  * so a task whose queue vanished is parked instead of silently dropped;</li>
