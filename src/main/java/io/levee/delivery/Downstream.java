@@ -30,6 +30,7 @@ final class Downstream {
     private final DeliverySettings settings;
     private final HttpClient client;
     private final RateLimitListener listener;
+    private final DeliveryListener deliveries;
     private volatile RateLimiter pace;
     private final InFlight inFlight;
     private final AtomicBoolean firstRequest = new AtomicBoolean(true);
@@ -40,8 +41,10 @@ final class Downstream {
             DeliverySettings settings,
             HttpClient client,
             RateLimitListener listener,
+            DeliveryListener deliveries,
             RuntimeLimits limits) {
         this.queue = queue;
+        this.deliveries = deliveries;
         this.settings = settings;
         this.client = client;
         this.listener = listener;
@@ -120,6 +123,8 @@ final class Downstream {
 
     private void send(byte[] payload, TaskContext task) throws InterruptedException {
         pace.acquire();
+        DeliveryListener.Request observed =
+                deliveries.sending(queue, task.taskId(), task.attempt(), task.traceparent());
         HttpRequest.Builder request = HttpRequest.newBuilder(settings.url())
                 .timeout(settings.timeout())
                 .header("Content-Type", "application/json")
@@ -131,16 +136,21 @@ final class Downstream {
         if (task.requestId() != null) {
             request.header("X-Request-Id", task.requestId());
         }
-        if (task.traceparent() != null) {
-            request.header("traceparent", task.traceparent());
+        if (observed.traceparent() != null) {
+            request.header("traceparent", observed.traceparent());
         }
         HttpResponse<String> response;
         try {
             response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (InterruptedException e) {
+            observed.failed(e);
+            throw e;
         } catch (IOException e) {
+            observed.failed(e);
             throw new DownstreamUnavailableException(
                     "delivery of task " + task.taskId() + " to " + settings.url() + " failed: " + e, e);
         }
+        observed.answered(response.statusCode());
         classify(response.statusCode(), task.taskId(), abbreviated(response.body()));
     }
 

@@ -8,6 +8,8 @@ import io.levee.limits.RuntimeLimits;
 import io.levee.worker.HandlerProvider;
 import io.levee.worker.ProvidedHandler;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Any;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import java.net.http.HttpClient;
 import java.time.Duration;
@@ -31,20 +33,26 @@ public class HttpDelivery implements HandlerProvider {
     HttpDelivery() {}
 
     @Inject
-    HttpDelivery(LeveeConfig config, RuntimeLimits limits) {
+    HttpDelivery(
+            LeveeConfig config,
+            RuntimeLimits limits,
+            @Any Instance<RateLimitListener> rateListeners,
+            Instance<DeliveryListener> deliveryListener) {
         List<QueueSettings> delivered = config.queues().values().stream()
                 .filter(q -> q.delivery().isPresent())
                 .toList();
         if (delivered.isEmpty()) {
             return;
         }
+        RateLimitListener paced = RateLimitListener.all(rateListeners.stream().toList());
+        DeliveryListener deliveries = deliveryListener.isResolvable() ? deliveryListener.get() : DeliveryListener.NONE;
         HttpClient client = HttpClient.newBuilder()
                 .connectTimeout(Duration.ofSeconds(5))
                 .version(HttpClient.Version.HTTP_1_1)
                 .build();
         for (QueueSettings q : delivered) {
             DeliverySettings settings = q.delivery().orElseThrow();
-            Downstream downstream = new Downstream(q.name(), settings, client, RateLimitListener.NONE, limits);
+            Downstream downstream = new Downstream(q.name(), settings, client, paced, deliveries, limits);
             handlers.add(new ProvidedHandler(
                     q.name(),
                     "levee.queues." + q.name() + ".delivery.url",

@@ -82,8 +82,10 @@ public class TaskIntake {
      *
      * @param submittedBy the authenticated identity ({@code key:<name>}, {@code jwt:<principal>}), or null when
      *                    authentication is off; it travels in the message and scopes the idempotency key
+     * @param observed    hears what becomes of the task
      */
-    Answer submit(String queue, Headers headers, InputStream entity, String submittedBy) {
+    Answer submit(
+            String queue, Headers headers, InputStream entity, String submittedBy, IngestListener.Request observed) {
         requireAcceptable(queue, headers);
         String idempotencyKey = headers.get("Idempotency-Key");
         if (idempotencyKey != null && !IDEMPOTENCY_KEY.matcher(idempotencyKey).matches()) {
@@ -100,7 +102,7 @@ public class TaskIntake {
         String traceparent = traceparent(headers.get("traceparent"));
 
         if (idempotencyKey == null) {
-            return accepted(publishOne(queue, body, requestId, traceparent, null, submittedBy));
+            return accepted(publishOne(queue, body, requestId, traceparent, null, submittedBy, observed));
         }
         String fingerprint = fingerprint(body);
         String scopedKey = scoped(idempotencyKey, submittedBy);
@@ -109,7 +111,7 @@ public class TaskIntake {
             return replay(queue, existing.get(), fingerprint);
         }
         try {
-            Accepted a = publishOne(queue, body, requestId, traceparent, idempotencyKey, submittedBy);
+            Accepted a = publishOne(queue, body, requestId, traceparent, idempotencyKey, submittedBy, observed);
             idempotency.complete(
                     queue,
                     scopedKey,
@@ -123,7 +125,8 @@ public class TaskIntake {
     }
 
     /** Accepts a JSON array of tasks: all validated first, then published; one result per item. */
-    Answer submitBatch(String queue, Headers headers, InputStream entity, String submittedBy) {
+    Answer submitBatch(
+            String queue, Headers headers, InputStream entity, String submittedBy, IngestListener.Request observed) {
         requireAcceptable(queue, headers);
         byte[] body = readBody(headers, entity, config.ingest().batchMaxBodySize());
         boolean schema = schemas.hasSchema(queue);
@@ -141,7 +144,7 @@ public class TaskIntake {
         admission.admit(queue, items.size());
         requireBroker();
 
-        Object[] outcomes = publishAll(queue, items, requestId, traceparent, submittedBy);
+        Object[] outcomes = publishAll(queue, items, requestId, traceparent, submittedBy, observed);
         List<Map<String, Object>> results = new ArrayList<>();
         boolean allAccepted = true;
         for (int i = 0; i < outcomes.length; i++) {
@@ -157,6 +160,7 @@ public class TaskIntake {
                         ? pe
                         : new ProblemException(ProblemType.INTERNAL, "unexpected error; see the server log");
                 allAccepted = false;
+                observed.rejected(Rejections.reason(p.type()));
                 result.put("status", p.type().status());
                 result.put("problem", Problems.document(p.type(), p.getMessage(), null, Map.of("item", i)));
             }
@@ -174,7 +178,12 @@ public class TaskIntake {
      * {@link Accepted} or the exception that refused it.
      */
     private Object[] publishAll(
-            String queue, List<TaskBodies.Item> items, String requestId, String traceparent, String submittedBy) {
+            String queue,
+            List<TaskBodies.Item> items,
+            String requestId,
+            String traceparent,
+            String submittedBy,
+            IngestListener.Request observed) {
         Object[] outcomes = new Object[items.size()];
         AtomicInteger next = new AtomicInteger();
         int workers = Math.min(items.size(), config.publish().sessions());
@@ -183,8 +192,8 @@ public class TaskIntake {
                 publishing.execute(() -> {
                     for (int i = next.getAndIncrement(); i < outcomes.length; i = next.getAndIncrement()) {
                         try {
-                            outcomes[i] =
-                                    publish(queue, items.get(i).body(), requestId, traceparent, null, submittedBy);
+                            outcomes[i] = publish(
+                                    queue, items.get(i).body(), requestId, traceparent, null, submittedBy, observed);
                         } catch (RuntimeException e) {
                             outcomes[i] = e;
                         }
@@ -220,10 +229,16 @@ public class TaskIntake {
     }
 
     private Accepted publishOne(
-            String queue, byte[] body, String requestId, String traceparent, String key, String submittedBy) {
+            String queue,
+            byte[] body,
+            String requestId,
+            String traceparent,
+            String key,
+            String submittedBy,
+            IngestListener.Request observed) {
         admission.admit(queue, 1);
         requireBroker();
-        return publish(queue, body, requestId, traceparent, key, submittedBy);
+        return publish(queue, body, requestId, traceparent, key, submittedBy, observed);
     }
 
     /**
@@ -244,15 +259,23 @@ public class TaskIntake {
     }
 
     private Accepted publish(
-            String queue, byte[] body, String requestId, String traceparent, String key, String submittedBy) {
+            String queue,
+            byte[] body,
+            String requestId,
+            String traceparent,
+            String key,
+            String submittedBy,
+            IngestListener.Request observed) {
         Instant acceptedAt = Instant.now();
+        String id = Ids.uuid();
+        IngestListener.Publish publish = observed.publishing(id, traceparent);
         TaskEnvelope task = new TaskEnvelope(
-                Ids.uuid(),
+                id,
                 queue,
                 acceptedAt.toEpochMilli(),
                 1,
                 requestId,
-                traceparent,
+                publish.traceparent(),
                 key,
                 submittedBy,
                 null,
@@ -262,10 +285,16 @@ public class TaskIntake {
         try {
             publisher.publish(task, config.ingest().publishTimeout());
         } catch (QueueFullException e) {
+            publish.failed(Rejections.reason(ProblemType.QUEUE_FULL));
             throw admission.queueFull(e);
         } catch (BrokerUnavailableException e) {
+            publish.failed(Rejections.reason(ProblemType.BROKER_UNAVAILABLE));
             throw admission.unavailable(e);
+        } catch (RuntimeException e) {
+            publish.failed(Rejections.reason(ProblemType.INTERNAL));
+            throw e;
         }
+        publish.confirmed();
         rates.accepted(queue, 1);
         lifecycle.accepted(queue, task.id(), task.submittedAt());
         return new Accepted(task.id(), queue, acceptedAt, requestId);

@@ -9,6 +9,7 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.levee.security.Identity;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import java.util.Map;
 import java.util.logging.Level;
@@ -27,10 +28,12 @@ public class TaskRoutes implements HttpService {
     private static final Logger LOG = Logger.getLogger(TaskRoutes.class.getName());
 
     private final TaskIntake intake;
+    private final IngestListener listener;
 
     @Inject
-    TaskRoutes(TaskIntake intake) {
+    TaskRoutes(TaskIntake intake, Instance<IngestListener> listener) {
         this.intake = intake;
+        this.listener = listener.isResolvable() ? listener.get() : IngestListener.NONE;
     }
 
     @Override
@@ -44,16 +47,19 @@ public class TaskRoutes implements HttpService {
         TaskIntake.Headers headers =
                 name -> req.headers().value(HeaderNames.create(name)).orElse(null);
         String submittedBy = req.context().get(Identity.class).map(Identity::id).orElse(null);
+        IngestListener.Request observed = listener.received(queue, headers.get("traceparent"), batch);
         TaskIntake.Answer answer;
         try {
             answer = batch
-                    ? intake.submitBatch(queue, headers, req.content().inputStream(), submittedBy)
-                    : intake.submit(queue, headers, req.content().inputStream(), submittedBy);
+                    ? intake.submitBatch(queue, headers, req.content().inputStream(), submittedBy, observed)
+                    : intake.submit(queue, headers, req.content().inputStream(), submittedBy, observed);
             answer.headers().forEach(res::header);
             res.header(HeaderNames.CONTENT_TYPE, "application/json");
         } catch (ProblemException p) {
+            observed.rejected(Rejections.reason(p.type()));
             answer = problem(res, p, req.path().path());
         } catch (RuntimeException e) {
+            observed.rejected(Rejections.reason(ProblemType.INTERNAL));
             LOG.log(Level.SEVERE, "unexpected error on " + req.path().path(), e);
             answer = problem(
                     res,
@@ -62,6 +68,7 @@ public class TaskRoutes implements HttpService {
         }
         res.status(Status.create(answer.status()));
         res.send(answer.body());
+        observed.answered(answer.status());
     }
 
     private static TaskIntake.Answer problem(ServerResponse res, ProblemException p, String instance) {

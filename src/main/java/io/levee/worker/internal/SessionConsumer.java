@@ -13,11 +13,13 @@ import io.levee.messaging.TaskIds;
 import io.levee.messaging.TaskLifecycle;
 import io.levee.messaging.Topology;
 import io.levee.messaging.WireHeaders;
+import io.levee.worker.TaskListener;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -45,6 +47,7 @@ final class SessionConsumer extends DefaultConsumer {
     private final Runnable sessionFailed;
     private final PauseGate gate;
     private final TaskLifecycle lifecycle;
+    private final TaskListener listener;
     private final Backoff returnBackoff = new Backoff(Duration.ofMillis(20), Duration.ofSeconds(1));
 
     private volatile boolean inFlight;
@@ -65,9 +68,11 @@ final class SessionConsumer extends DefaultConsumer {
             int ackEvery,
             Runnable sessionFailed,
             PauseGate gate,
-            TaskLifecycle lifecycle) {
+            TaskLifecycle lifecycle,
+            TaskListener listener) {
         super(channel);
         this.lifecycle = lifecycle;
+        this.listener = listener;
         this.gate = gate;
         this.endpoint = endpoint;
         this.invoker = invoker;
@@ -126,7 +131,14 @@ final class SessionConsumer extends DefaultConsumer {
             envelope = decode(properties, headers, body);
         } catch (MalformedTaskException e) {
             TaskEnvelope unreadable = fallbackEnvelope(properties, headers, body);
-            deadLetter(unreadable, received, e);
+            TaskListener.Attempt attempt = listener.started(new DeliveredTask(unreadable, headers, Optional.empty()));
+            try {
+                deadLetter(unreadable, received, e);
+            } catch (RuntimeException notRecorded) {
+                attempt.abandoned(notRecorded);
+                throw notRecorded;
+            }
+            attempt.finished(TaskListener.Outcome.DEAD_LETTERED, e, 0);
             lifecycle.dead(
                     unreadable.queue(),
                     unreadable.id(),
@@ -140,10 +152,16 @@ final class SessionConsumer extends DefaultConsumer {
         }
         DeliveredTask task = new DeliveredTask(
                 envelope, headers, endpoint.timeout().map(t -> clock.instant().plus(t)));
+        TaskListener.Attempt attempt = listener.started(task);
+        String passedOn = attempt.traceparent(task.traceparent());
+        if (!java.util.Objects.equals(passedOn, task.traceparent())) {
+            task = task.withTraceparent(passedOn);
+        }
         TaskOutcome outcome;
         Throwable failure = null;
         byte[] result = null;
         lifecycle.started(envelope.queue(), envelope.id(), envelope.attempt(), envelope.submittedAt(), clock.millis());
+        long handlerStart = System.nanoTime();
         try {
             result = invoker.invoke(task);
             outcome = TaskOutcome.DONE;
@@ -151,6 +169,28 @@ final class SessionConsumer extends DefaultConsumer {
             failure = t;
             outcome = TaskOutcome.of(t, envelope.attempt(), endpoint.maxAttempts());
         }
+        long handlerNanos = System.nanoTime() - handlerStart;
+        try {
+            settle(envelope, received, outcome, failure, result);
+        } catch (RuntimeException notRecorded) {
+            attempt.abandoned(notRecorded);
+            throw notRecorded;
+        }
+        attempt.finished(outcome.reported(), failure, handlerNanos);
+        finished(tag);
+        if (outcome == TaskOutcome.RETURN) {
+            // Not the task's fault (bulkhead full, circuit open, rate limit): back off instead of spinning.
+            pause(returnBackoff.next());
+        }
+    }
+
+    /** Records an outcome: the retry, dead-letter or return copy confirmed, the task's status told. */
+    private void settle(
+            TaskEnvelope envelope,
+            Map<String, Object> received,
+            TaskOutcome outcome,
+            Throwable failure,
+            byte[] result) {
         switch (outcome) {
             case DONE -> {
                 returnBackoff.reset();
@@ -197,11 +237,6 @@ final class SessionConsumer extends DefaultConsumer {
                         errorMessage(failure));
             }
             case RETURN -> redirect.requeue(envelope, wireHeaders(envelope, received));
-        }
-        finished(tag);
-        if (outcome == TaskOutcome.RETURN) {
-            // Not the task's fault (bulkhead full, circuit open, rate limit): back off instead of spinning.
-            pause(returnBackoff.next());
         }
     }
 

@@ -8,9 +8,11 @@ import io.levee.messaging.ControlPlane;
 import io.levee.messaging.QueueControl;
 import io.levee.messaging.RedirectPublisher;
 import io.levee.messaging.TaskLifecycle;
+import io.levee.worker.TaskListener;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.BeforeDestroyed;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.spi.BeanManager;
 import jakarta.inject.Inject;
 import java.time.Clock;
@@ -36,6 +38,7 @@ public class WorkerLifecycle {
     private final ControlPlane control;
     private final TaskLifecycle lifecycle;
     private final RuntimeLimits limits;
+    private final TaskListener listener;
     private final List<ConsumerPool> pools = new CopyOnWriteArrayList<>();
     // On SIGTERM Helidon stops the server but does not close the CDI container, so the @BeforeDestroyed observer
     // below never runs there: this hook drains instead, and the JVM waits for it (SigtermIT).
@@ -52,8 +55,10 @@ public class WorkerLifecycle {
             BeanManager beans,
             ControlPlane control,
             TaskLifecycle lifecycle,
-            RuntimeLimits limits) {
+            RuntimeLimits limits,
+            Instance<TaskListener> listener) {
         this.limits = limits;
+        this.listener = listener.isResolvable() ? listener.get() : TaskListener.NONE;
         this.control = control;
         this.lifecycle = lifecycle;
         this.config = config;
@@ -76,7 +81,8 @@ public class WorkerLifecycle {
                     redirect,
                     config.worker(),
                     Clock.systemUTC(),
-                    lifecycle);
+                    lifecycle,
+                    listener);
             if (control.control(endpoint.queue().name()).paused()) {
                 pool.pause();
             }
