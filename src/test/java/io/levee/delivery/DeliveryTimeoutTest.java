@@ -24,7 +24,8 @@ class DeliveryTimeoutTest {
 
     @Test
     void aTaskWithLessTimeLeftGetsWhatIsLeft() {
-        Duration timeout = Downstream.timeout(CONFIGURED, task(Optional.of(Instant.now().plusSeconds(2))));
+        Duration timeout =
+                Downstream.timeout(CONFIGURED, task(Optional.of(Instant.now().plusSeconds(2))));
 
         assertThat(timeout, lessThanOrEqualTo(Duration.ofSeconds(2)));
         assertThat(timeout, greaterThan(Duration.ofSeconds(1)));
