@@ -101,8 +101,9 @@ public class TaskIntake {
         String requestId = requestId(headers.get("X-Request-Id"));
         String traceparent = traceparent(headers.get("traceparent"));
 
+        TaskTimes times = TaskTimes.of(headers, config.queues().get(queue), Instant.now());
         if (idempotencyKey == null) {
-            return accepted(publishOne(queue, body, requestId, traceparent, null, submittedBy, observed));
+            return accepted(publishOne(queue, body, requestId, traceparent, null, submittedBy, times, observed));
         }
         String fingerprint = fingerprint(body);
         String scopedKey = scoped(idempotencyKey, submittedBy);
@@ -111,7 +112,7 @@ public class TaskIntake {
             return replay(queue, existing.get(), fingerprint);
         }
         try {
-            Accepted a = publishOne(queue, body, requestId, traceparent, idempotencyKey, submittedBy, observed);
+            Accepted a = publishOne(queue, body, requestId, traceparent, idempotencyKey, submittedBy, times, observed);
             idempotency.complete(
                     queue,
                     scopedKey,
@@ -141,10 +142,11 @@ public class TaskIntake {
         }
         String requestId = requestId(headers.get("X-Request-Id"));
         String traceparent = traceparent(headers.get("traceparent"));
+        TaskTimes times = TaskTimes.of(headers, config.queues().get(queue), Instant.now());
         admission.admit(queue, items.size());
         requireBroker();
 
-        Object[] outcomes = publishAll(queue, items, requestId, traceparent, submittedBy, observed);
+        Object[] outcomes = publishAll(queue, items, requestId, traceparent, submittedBy, times, observed);
         List<Map<String, Object>> results = new ArrayList<>();
         boolean allAccepted = true;
         for (int i = 0; i < outcomes.length; i++) {
@@ -155,6 +157,7 @@ public class TaskIntake {
                 result.put("id", a.id());
                 result.put("acceptedAt", a.acceptedAt().toString());
                 result.put("location", a.location());
+                a.putTimes(result);
             } else {
                 ProblemException p = outcomes[i] instanceof ProblemException pe
                         ? pe
@@ -183,6 +186,7 @@ public class TaskIntake {
             String requestId,
             String traceparent,
             String submittedBy,
+            TaskTimes times,
             IngestListener.Request observed) {
         Object[] outcomes = new Object[items.size()];
         AtomicInteger next = new AtomicInteger();
@@ -193,7 +197,14 @@ public class TaskIntake {
                     for (int i = next.getAndIncrement(); i < outcomes.length; i = next.getAndIncrement()) {
                         try {
                             outcomes[i] = publish(
-                                    queue, items.get(i).body(), requestId, traceparent, null, submittedBy, observed);
+                                    queue,
+                                    items.get(i).body(),
+                                    requestId,
+                                    traceparent,
+                                    null,
+                                    submittedBy,
+                                    times,
+                                    observed);
                         } catch (RuntimeException e) {
                             outcomes[i] = e;
                         }
@@ -204,9 +215,16 @@ public class TaskIntake {
         return outcomes;
     }
 
-    private record Accepted(String id, String queue, Instant acceptedAt, String requestId) {
+    private record Accepted(String id, String queue, Instant acceptedAt, String requestId, TaskTimes times) {
         String location() {
             return "/v1/queues/" + queue + "/tasks/" + id;
+        }
+
+        /** The task's deadline, when it has one, into an answer. */
+        void putTimes(Map<String, Object> answer) {
+            if (times.deadline() > 0) {
+                answer.put("deadline", Instant.ofEpochMilli(times.deadline()).toString());
+            }
         }
     }
 
@@ -235,10 +253,11 @@ public class TaskIntake {
             String traceparent,
             String key,
             String submittedBy,
+            TaskTimes times,
             IngestListener.Request observed) {
         admission.admit(queue, 1);
         requireBroker();
-        return publish(queue, body, requestId, traceparent, key, submittedBy, observed);
+        return publish(queue, body, requestId, traceparent, key, submittedBy, times, observed);
     }
 
     /**
@@ -265,6 +284,7 @@ public class TaskIntake {
             String traceparent,
             String key,
             String submittedBy,
+            TaskTimes times,
             IngestListener.Request observed) {
         Instant acceptedAt = Instant.now();
         String id = Ids.uuid();
@@ -281,7 +301,9 @@ public class TaskIntake {
                 null,
                 null,
                 null,
-                body);
+                body,
+                times.deadline(),
+                times.notBefore());
         try {
             publisher.publish(task, config.ingest().publishTimeout());
         } catch (QueueFullException e) {
@@ -297,7 +319,7 @@ public class TaskIntake {
         publish.confirmed();
         rates.accepted(queue, 1);
         lifecycle.accepted(queue, task.id(), task.submittedAt());
-        return new Accepted(task.id(), queue, acceptedAt, requestId);
+        return new Accepted(task.id(), queue, acceptedAt, requestId, times);
     }
 
     private static Answer accepted(Accepted a) {
@@ -306,6 +328,7 @@ public class TaskIntake {
         body.put("queue", a.queue());
         body.put("acceptedAt", a.acceptedAt().toString());
         body.put("requestId", a.requestId());
+        a.putTimes(body);
         return new Answer(202, Map.of("Location", a.location(), "X-Request-Id", a.requestId()), writeJson(body));
     }
 
@@ -321,7 +344,8 @@ public class TaskIntake {
                     "a request with this Idempotency-Key is" + " still being published; retry shortly",
                     1);
         }
-        return accepted(new Accepted(entry.taskId(), queue, Instant.parse(entry.acceptedAt()), entry.requestId()));
+        return accepted(new Accepted(
+                entry.taskId(), queue, Instant.parse(entry.acceptedAt()), entry.requestId(), new TaskTimes(0, 0)));
     }
 
     private static String fingerprint(byte[] body) {
