@@ -7,6 +7,7 @@ import io.helidon.http.Status;
 import io.helidon.microprofile.server.ServerCdiExtension;
 import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.http.DirectHandlers;
+import io.levee.config.Part;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.spi.AfterBeanDiscovery;
 import jakarta.enterprise.inject.spi.BeanManager;
@@ -15,13 +16,15 @@ import java.lang.reflect.Method;
 import java.util.Locale;
 import java.util.Map;
 import java.util.logging.Logger;
+import org.eclipse.microprofile.config.ConfigProvider;
 
 /**
  * Turns the answers Helidon's web server gives on its own, before any route runs (headers too large, a body over
  * {@code server.max-payload-size}, an unknown {@code Content-Encoding}, a malformed request line), into the same
  * {@code application/problem+json} documents every Levee endpoint answers, instead of empty bodies.
  *
- * <p>Helidon MP builds its server from a builder it does not expose; this extension reaches it once at startup. On
+ * <p>Only with Levee's API part on ({@code levee.api.enabled}): the handlers answer for the whole server.
+ * Helidon MP builds its server from a builder it does not expose; this extension reaches it once at startup. On
  * a Helidon where that is not possible, it logs one line and the server keeps its plain answers.
  */
 public final class ServerProblems implements Extension, DirectHandler {
@@ -30,6 +33,9 @@ public final class ServerProblems implements Extension, DirectHandler {
     private static final int MAX_DETAIL = 200;
 
     void install(@Observes AfterBeanDiscovery event, BeanManager beans) {
+        if (!Part.API.enabledIn(ConfigProvider.getConfig())) {
+            return; // an application that does not serve Levee's API keeps its own server answers
+        }
         try {
             ServerCdiExtension server = beans.getExtension(ServerCdiExtension.class);
             Method builder = ServerCdiExtension.class.getDeclaredMethod("serverBuilder");
