@@ -121,7 +121,7 @@ final class Downstream {
     private void send(byte[] payload, TaskContext task) throws InterruptedException {
         pace.acquire();
         HttpRequest.Builder request = HttpRequest.newBuilder(settings.url())
-                .timeout(settings.timeout())
+                .timeout(timeout(settings.timeout(), task))
                 .header("Content-Type", "application/json")
                 .header("Idempotency-Key", task.taskId())
                 .header("Levee-Task-Id", task.taskId())
@@ -142,6 +142,18 @@ final class Downstream {
                     "delivery of task " + task.taskId() + " to " + settings.url() + " failed: " + e, e);
         }
         classify(response.statusCode(), task.taskId(), abbreviated(response.body()));
+    }
+
+    /**
+     * The configured timeout, shortened to the time the task has left before its deadline (at least 1 ms: a request
+     * timeout must be positive, and one that ran out while waiting for the pace fails as a timeout and is retried,
+     * and then expires).
+     */
+    static Duration timeout(Duration configured, TaskContext task) {
+        return task.remaining()
+                .map(left -> left.compareTo(configured) < 0 ? left : configured)
+                .map(d -> d.isZero() ? Duration.ofMillis(1) : d)
+                .orElse(configured);
     }
 
     private void classify(int status, String taskId, String body) {
