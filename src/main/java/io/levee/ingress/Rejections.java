@@ -10,6 +10,7 @@ final class Rejections {
         return switch (type) {
             case PAYLOAD_TOO_LARGE, BATCH_TOO_LARGE -> "too-large";
             case UNKNOWN_QUEUE -> "unknown-queue";
+            case REQUEST_TIMEOUT -> "request-timeout";
             case QUEUE_FULL -> "queue-full";
             case RATE_LIMITED -> "rate-limited";
             case BROKER_UNAVAILABLE -> "broker-unavailable";

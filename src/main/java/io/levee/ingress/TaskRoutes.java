@@ -7,12 +7,15 @@ import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import io.levee.config.LeveeConfig;
 import io.levee.config.Part;
 import io.levee.config.PartOf;
 import io.levee.security.Identity;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
+import java.io.InputStream;
+import java.time.Duration;
 import java.util.Map;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -31,11 +34,13 @@ public class TaskRoutes implements HttpService {
     private static final Logger LOG = Logger.getLogger(TaskRoutes.class.getName());
 
     private final TaskIntake intake;
+    private final Duration requestTimeout;
     private final IngestListener listener;
 
     @Inject
-    TaskRoutes(TaskIntake intake, Instance<IngestListener> listener) {
+    TaskRoutes(TaskIntake intake, LeveeConfig config, Instance<IngestListener> listener) {
         this.intake = intake;
+        this.requestTimeout = config.ingest().requestTimeout();
         this.listener = listener.isResolvable() ? listener.get() : IngestListener.NONE;
     }
 
@@ -53,21 +58,26 @@ public class TaskRoutes implements HttpService {
         IngestListener.Request observed = listener.received(queue, headers.get("traceparent"), batch);
         TaskIntake.Answer answer;
         try {
+            InputStream body = new DeadlineInputStream(req.content().inputStream(), requestTimeout);
             answer = batch
-                    ? intake.submitBatch(queue, headers, req.content().inputStream(), submittedBy, observed)
-                    : intake.submit(queue, headers, req.content().inputStream(), submittedBy, observed);
+                    ? intake.submitBatch(queue, headers, body, submittedBy, observed)
+                    : intake.submit(queue, headers, body, submittedBy, observed);
             answer.headers().forEach(res::header);
             res.header(HeaderNames.CONTENT_TYPE, "application/json");
         } catch (ProblemException p) {
             observed.rejected(Rejections.reason(p.type()));
-            answer = problem(res, p, req.path().path());
+            if (p.type() == ProblemType.REQUEST_TIMEOUT) {
+                // The rest of the body is not waited for: the connection closes after the answer.
+                res.header(HeaderNames.CONNECTION, "close");
+            }
+            answer = problem(res, p, req.path().absolute().path());
         } catch (RuntimeException e) {
             observed.rejected(Rejections.reason(ProblemType.INTERNAL));
-            LOG.log(Level.SEVERE, "unexpected error on " + req.path().path(), e);
+            LOG.log(Level.SEVERE, "unexpected error on " + req.path().absolute().path(), e);
             answer = problem(
                     res,
                     new ProblemException(ProblemType.INTERNAL, "unexpected error; see the server log"),
-                    req.path().path());
+                    req.path().absolute().path());
         }
         res.status(Status.create(answer.status()));
         res.send(answer.body());
