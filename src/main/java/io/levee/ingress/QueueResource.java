@@ -2,6 +2,8 @@ package io.levee.ingress;
 
 import io.levee.config.LeveeConfig;
 import io.levee.config.QueueSettings;
+import io.levee.limits.AdaptivePace;
+import io.levee.limits.DeliveryPaces;
 import io.levee.messaging.Broker;
 import io.levee.messaging.BrokerUnavailableException;
 import io.levee.messaging.ControlPlane;
@@ -32,10 +34,18 @@ public class QueueResource {
     private final QueueRates rates;
     private final QueueSchemas schemas;
     private final ControlPlane control;
+    private final DeliveryPaces paces;
 
     @Inject
-    QueueResource(LeveeConfig config, Broker broker, QueueRates rates, QueueSchemas schemas, ControlPlane control) {
+    QueueResource(
+            LeveeConfig config,
+            Broker broker,
+            QueueRates rates,
+            QueueSchemas schemas,
+            ControlPlane control,
+            DeliveryPaces paces) {
         this.control = control;
+        this.paces = paces;
         this.config = config;
         this.broker = broker;
         this.rates = rates;
@@ -103,7 +113,19 @@ public class QueueResource {
         if (q.schema().isPresent()) {
             s.put("schema", "/v1/queues/" + q.name() + "/schema");
         }
+        paces.state(q.name()).ifPresent(pace -> s.put("delivery", delivery(pace)));
         return s;
+    }
+
+    private static Map<String, Object> delivery(AdaptivePace.State pace) {
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("rate", pace.rate());
+        d.put("maxRate", pace.maxRate());
+        d.put("circuit", pace.circuit());
+        d.put("cuts", pace.cuts());
+        d.put("circuitOpened", pace.circuitOpened());
+        d.put("budget", pace.budget());
+        return d;
     }
 
     private static double round(double rate) {
