@@ -90,6 +90,14 @@ public record LeveeConfig(
         return new LeveeConfig(uri, role, publish, worker, new TreeMap<>(queues), ingest, idempotency);
     }
 
+    private static java.time.Duration maxDelay(Settings s, String key) {
+        java.time.Duration d = s.durationOrZero(key, "7d");
+        if (d.compareTo(QueueSettings.MAX_DELAY_LIMIT) > 0) {
+            throw new InvalidConfigurationException(key, s.string(key, "7d"), "a duration from 0 to 30d");
+        }
+        return d;
+    }
+
     private static QueueSettings queue(Settings s, Set<String> keys, String name) {
         String p = QUEUES + name + ".";
         return new QueueSettings(
@@ -102,6 +110,8 @@ public record LeveeConfig(
                 s.optionalString(p + "schema"),
                 s.longValue(p + "ingest.max-rate", 0, 0, 100_000_000),
                 DeliverySettings.read(s, name),
-                BindingSettings.read(s, keys, name));
+                BindingSettings.read(s, keys, name),
+                s.optionalString(p + "task-ttl").map(v -> s.duration(p + "task-ttl", v)),
+                maxDelay(s, p + "max-delay"));
     }
 }

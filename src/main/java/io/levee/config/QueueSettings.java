@@ -17,6 +17,8 @@ import java.util.Optional;
  * @param ingestMaxRate tasks per second this replica accepts into the queue ({@code ingest.max-rate}); 0 = no ceiling
  * @param delivery      built-in HTTP delivery ({@code delivery.*}), when the queue has a {@code delivery.url}
  * @param bindings      extra exchanges the queue is bound to ({@code bindings.<name>.*}), besides {@code levee.tasks}
+ * @param taskTtl       how long after submission a task without its own deadline may still start ({@code task-ttl})
+ * @param maxDelay      the longest delay a submission may ask for ({@code max-delay}); zero refuses delays
  */
 public record QueueSettings(
         String name,
@@ -28,7 +30,12 @@ public record QueueSettings(
         Optional<String> schema,
         long ingestMaxRate,
         Optional<DeliverySettings> delivery,
-        List<BindingSettings> bindings) {
+        List<BindingSettings> bindings,
+        Optional<Duration> taskTtl,
+        Duration maxDelay) {
+
+    /** The longest {@code max-delay}: the delay ladder's top rung is sized for it. */
+    public static final Duration MAX_DELAY_LIMIT = Duration.ofDays(30);
 
     public QueueSettings {
         retryDelays = List.copyOf(retryDelays);

@@ -114,6 +114,16 @@ final class Settings {
         return parseDuration(key, string(key, defaultValue));
     }
 
+    /** A duration that may be zero ({@code 0} or {@code 0s}), e.g. to switch a feature off. */
+    Duration durationOrZero(String key, String defaultValue) {
+        String raw = string(key, defaultValue);
+        Duration d = raw.equals("0") ? Duration.ZERO : Durations.parse(raw);
+        if (d == null || d.isNegative()) {
+            throw new InvalidConfigurationException(key, raw, "a duration such as 0, 30s, 12h or 7d");
+        }
+        return d;
+    }
+
     List<Duration> durations(String key, String defaultValue) {
         String raw = string(key, defaultValue);
         List<Duration> result = new ArrayList<>();

@@ -133,7 +133,7 @@ final class Downstream {
 
     private void post(byte[] payload, TaskContext task) throws InterruptedException {
         HttpRequest.Builder request = HttpRequest.newBuilder(settings.url())
-                .timeout(settings.timeout())
+                .timeout(timeout(settings.timeout(), task))
                 .header("Content-Type", "application/json")
                 .header("Idempotency-Key", task.taskId())
                 .header("Levee-Task-Id", task.taskId())
@@ -156,6 +156,18 @@ final class Downstream {
         classify(response, task.taskId());
     }
 
+    /**
+     * The configured timeout, shortened to the time the task has left before its deadline (at least 1 ms: a request
+     * timeout must be positive, and one that ran out while waiting for the pace fails as a timeout and is retried,
+     * and then expires).
+     */
+    static Duration timeout(Duration configured, TaskContext task) {
+        return task.remaining()
+                .map(left -> left.compareTo(configured) < 0 ? left : configured)
+                .map(d -> d.isZero() ? Duration.ofMillis(1) : d)
+                .orElse(configured);
+    }
+
     private void classify(HttpResponse<String> response, String taskId) {
         int status = response.statusCode();
         if (status >= 200 && status < 300) {
@@ -165,7 +177,8 @@ final class Downstream {
         String message = "downstream " + settings.url() + " answered " + status + " for task " + taskId
                 + (body.isEmpty() ? "" : ": " + body);
         if (status == 408 || status == 429 || status >= 500) {
-            Optional<Duration> retryAfter = response.headers().firstValue("Retry-After").flatMap(Downstream::retryAfter);
+            Optional<Duration> retryAfter =
+                    response.headers().firstValue("Retry-After").flatMap(Downstream::retryAfter);
             if (status == 429 || retryAfter.isPresent()) {
                 throw new DownstreamThrottledException(message, status, retryAfter);
             }
@@ -183,7 +196,8 @@ final class Downstream {
         } catch (NumberFormatException e) {
             try {
                 Duration d = Duration.between(
-                        ZonedDateTime.now(ZoneOffset.UTC), ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME));
+                        ZonedDateTime.now(ZoneOffset.UTC),
+                        ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME));
                 return Optional.of(d.isNegative() ? Duration.ZERO : d);
             } catch (DateTimeParseException notADate) {
                 return Optional.empty();

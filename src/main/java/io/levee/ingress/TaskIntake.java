@@ -99,8 +99,9 @@ public class TaskIntake {
         String requestId = requestId(headers.get("X-Request-Id"));
         String traceparent = traceparent(headers.get("traceparent"));
 
+        TaskTimes times = TaskTimes.of(headers, config.queues().get(queue), Instant.now());
         if (idempotencyKey == null) {
-            return accepted(publishOne(queue, body, requestId, traceparent, null, submittedBy));
+            return accepted(publishOne(queue, body, requestId, traceparent, null, submittedBy, times));
         }
         String fingerprint = fingerprint(body);
         String scopedKey = scoped(idempotencyKey, submittedBy);
@@ -109,7 +110,7 @@ public class TaskIntake {
             return replay(queue, existing.get(), fingerprint);
         }
         try {
-            Accepted a = publishOne(queue, body, requestId, traceparent, idempotencyKey, submittedBy);
+            Accepted a = publishOne(queue, body, requestId, traceparent, idempotencyKey, submittedBy, times);
             idempotency.complete(
                     queue,
                     scopedKey,
@@ -138,10 +139,11 @@ public class TaskIntake {
         }
         String requestId = requestId(headers.get("X-Request-Id"));
         String traceparent = traceparent(headers.get("traceparent"));
+        TaskTimes times = TaskTimes.of(headers, config.queues().get(queue), Instant.now());
         admission.admit(queue, items.size());
         requireBroker();
 
-        Object[] outcomes = publishAll(queue, items, requestId, traceparent, submittedBy);
+        Object[] outcomes = publishAll(queue, items, requestId, traceparent, submittedBy, times);
         List<Map<String, Object>> results = new ArrayList<>();
         boolean allAccepted = true;
         for (int i = 0; i < outcomes.length; i++) {
@@ -152,6 +154,7 @@ public class TaskIntake {
                 result.put("id", a.id());
                 result.put("acceptedAt", a.acceptedAt().toString());
                 result.put("location", a.location());
+                a.putTimes(result);
             } else {
                 ProblemException p = outcomes[i] instanceof ProblemException pe
                         ? pe
@@ -174,7 +177,12 @@ public class TaskIntake {
      * {@link Accepted} or the exception that refused it.
      */
     private Object[] publishAll(
-            String queue, List<TaskBodies.Item> items, String requestId, String traceparent, String submittedBy) {
+            String queue,
+            List<TaskBodies.Item> items,
+            String requestId,
+            String traceparent,
+            String submittedBy,
+            TaskTimes times) {
         Object[] outcomes = new Object[items.size()];
         AtomicInteger next = new AtomicInteger();
         int workers = Math.min(items.size(), config.publish().sessions());
@@ -183,8 +191,8 @@ public class TaskIntake {
                 publishing.execute(() -> {
                     for (int i = next.getAndIncrement(); i < outcomes.length; i = next.getAndIncrement()) {
                         try {
-                            outcomes[i] =
-                                    publish(queue, items.get(i).body(), requestId, traceparent, null, submittedBy);
+                            outcomes[i] = publish(
+                                    queue, items.get(i).body(), requestId, traceparent, null, submittedBy, times);
                         } catch (RuntimeException e) {
                             outcomes[i] = e;
                         }
@@ -195,9 +203,16 @@ public class TaskIntake {
         return outcomes;
     }
 
-    private record Accepted(String id, String queue, Instant acceptedAt, String requestId) {
+    private record Accepted(String id, String queue, Instant acceptedAt, String requestId, TaskTimes times) {
         String location() {
             return "/v1/queues/" + queue + "/tasks/" + id;
+        }
+
+        /** The task's deadline, when it has one, into an answer. */
+        void putTimes(Map<String, Object> answer) {
+            if (times.deadline() > 0) {
+                answer.put("deadline", Instant.ofEpochMilli(times.deadline()).toString());
+            }
         }
     }
 
@@ -220,10 +235,16 @@ public class TaskIntake {
     }
 
     private Accepted publishOne(
-            String queue, byte[] body, String requestId, String traceparent, String key, String submittedBy) {
+            String queue,
+            byte[] body,
+            String requestId,
+            String traceparent,
+            String key,
+            String submittedBy,
+            TaskTimes times) {
         admission.admit(queue, 1);
         requireBroker();
-        return publish(queue, body, requestId, traceparent, key, submittedBy);
+        return publish(queue, body, requestId, traceparent, key, submittedBy, times);
     }
 
     /**
@@ -244,7 +265,13 @@ public class TaskIntake {
     }
 
     private Accepted publish(
-            String queue, byte[] body, String requestId, String traceparent, String key, String submittedBy) {
+            String queue,
+            byte[] body,
+            String requestId,
+            String traceparent,
+            String key,
+            String submittedBy,
+            TaskTimes times) {
         Instant acceptedAt = Instant.now();
         TaskEnvelope task = new TaskEnvelope(
                 Ids.uuid(),
@@ -258,7 +285,9 @@ public class TaskIntake {
                 null,
                 null,
                 null,
-                body);
+                body,
+                times.deadline(),
+                times.notBefore());
         try {
             publisher.publish(task, config.ingest().publishTimeout());
         } catch (QueueFullException e) {
@@ -268,7 +297,7 @@ public class TaskIntake {
         }
         rates.accepted(queue, 1);
         lifecycle.accepted(queue, task.id(), task.submittedAt());
-        return new Accepted(task.id(), queue, acceptedAt, requestId);
+        return new Accepted(task.id(), queue, acceptedAt, requestId, times);
     }
 
     private static Answer accepted(Accepted a) {
@@ -277,6 +306,7 @@ public class TaskIntake {
         body.put("queue", a.queue());
         body.put("acceptedAt", a.acceptedAt().toString());
         body.put("requestId", a.requestId());
+        a.putTimes(body);
         return new Answer(202, Map.of("Location", a.location(), "X-Request-Id", a.requestId()), writeJson(body));
     }
 
@@ -292,7 +322,8 @@ public class TaskIntake {
                     "a request with this Idempotency-Key is" + " still being published; retry shortly",
                     1);
         }
-        return accepted(new Accepted(entry.taskId(), queue, Instant.parse(entry.acceptedAt()), entry.requestId()));
+        return accepted(new Accepted(
+                entry.taskId(), queue, Instant.parse(entry.acceptedAt()), entry.requestId(), new TaskTimes(0, 0)));
     }
 
     private static String fingerprint(byte[] body) {

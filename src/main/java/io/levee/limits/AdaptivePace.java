@@ -123,13 +123,7 @@ public final class AdaptivePace {
 
     /** The rate, circuit and budget now. */
     public synchronized State state() {
-        return new State(
-                round(aimd.rate()),
-                ceiling,
-                circuit(),
-                aimd.cuts(),
-                circuitOpened,
-                budget.mode());
+        return new State(round(aimd.rate()), ceiling, circuit(), aimd.cuts(), circuitOpened, budget.mode());
     }
 
     private String circuit() {

@@ -78,7 +78,8 @@ public final class AimdRate {
         long now = nanoTime.getAsLong();
         latencies.addLast(new long[] {now, latency.toNanos()});
         trim(now);
-        if (latencies.size() >= MIN_SAMPLES && p95() > settings.latencyThreshold().toNanos()) {
+        if (latencies.size() >= MIN_SAMPLES
+                && p95() > settings.latencyThreshold().toNanos()) {
             cut(now);
         }
         step(now);

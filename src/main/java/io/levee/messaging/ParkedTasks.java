@@ -237,7 +237,11 @@ public class ParkedTasks {
         Map<String, Object> headers = new HashMap<>();
         if (received != null) {
             received.forEach((name, value) -> {
-                if (!name.startsWith("x-") && !name.startsWith("levee-error-") && !name.equals(WireHeaders.FAILED_AT)) {
+                // A replay is an operator's fresh decision: the task's old deadline would expire it again at once.
+                if (!name.startsWith("x-")
+                        && !name.startsWith("levee-error-")
+                        && !name.equals(WireHeaders.FAILED_AT)
+                        && !name.equals(WireHeaders.DEADLINE)) {
                     headers.put(name, value);
                 }
             });

@@ -26,6 +26,10 @@ import java.util.Objects;
  *                       null
  * @param type           the producer's message type (AMQP {@code type} or JMS {@code JMSType}), or null
  * @param body           the task's raw JSON bytes
+ * @param deadline       epoch milliseconds after which the task must not be handled ({@code levee-deadline}), 0 for
+ *                       none
+ * @param notBefore      epoch milliseconds before which the task must not be handled ({@code levee-not-before}), 0
+ *                       for none
  */
 // The body is the producer's raw bytes; equals, hashCode and toString below treat it by content.
 @SuppressWarnings("ArrayRecordComponent")
@@ -41,7 +45,9 @@ public record TaskEnvelope(
         String idSource,
         String correlationId,
         String type,
-        byte[] body) {
+        byte[] body,
+        long deadline,
+        long notBefore) {
 
     public TaskEnvelope {
         Objects.requireNonNull(id, "id");
@@ -50,6 +56,37 @@ public record TaskEnvelope(
         if (attempt < 1) {
             throw new IllegalArgumentException("attempt must be >= 1, was " + attempt);
         }
+    }
+
+    /** A task without a deadline or a due time. */
+    public TaskEnvelope(
+            String id,
+            String queue,
+            long submittedAt,
+            int attempt,
+            String requestId,
+            String traceparent,
+            String idempotencyKey,
+            String submittedBy,
+            String idSource,
+            String correlationId,
+            String type,
+            byte[] body) {
+        this(
+                id,
+                queue,
+                submittedAt,
+                attempt,
+                requestId,
+                traceparent,
+                idempotencyKey,
+                submittedBy,
+                idSource,
+                correlationId,
+                type,
+                body,
+                0L,
+                0L);
     }
 
     /** A task Levee accepted itself: its id is Levee's own, and it carries no producer metadata. */
@@ -77,6 +114,12 @@ public record TaskEnvelope(
         putIfPresent(h, WireHeaders.IDEMPOTENCY_KEY, idempotencyKey);
         putIfPresent(h, WireHeaders.SUBMITTED_BY, submittedBy);
         putIfPresent(h, WireHeaders.ID_SOURCE, idSource);
+        if (deadline > 0) {
+            h.put(WireHeaders.DEADLINE, deadline);
+        }
+        if (notBefore > 0) {
+            h.put(WireHeaders.NOT_BEFORE, notBefore);
+        }
         return h;
     }
 
@@ -116,7 +159,9 @@ public record TaskEnvelope(
                 id.source(),
                 firstPresent(properties.getCorrelationId(), text(headers.get(WireHeaders.JMS_CORRELATION_ID))),
                 firstPresent(properties.getType(), jmsType(headers)),
-                body);
+                body,
+                Math.max(0L, number(headers, WireHeaders.DEADLINE, 0L)),
+                Math.max(0L, number(headers, WireHeaders.NOT_BEFORE, 0L)));
     }
 
     /** The same task for its next attempt. */
@@ -133,7 +178,28 @@ public record TaskEnvelope(
                 idSource,
                 correlationId,
                 type,
-                body);
+                body,
+                deadline,
+                notBefore);
+    }
+
+    /** The same task with another deadline (epoch ms, 0 for none). */
+    public TaskEnvelope withDeadline(long deadline) {
+        return new TaskEnvelope(
+                id,
+                queue,
+                submittedAt,
+                attempt,
+                requestId,
+                traceparent,
+                idempotencyKey,
+                submittedBy,
+                idSource,
+                correlationId,
+                type,
+                body,
+                deadline,
+                notBefore);
     }
 
     /**
@@ -203,7 +269,9 @@ public record TaskEnvelope(
                 && Objects.equals(idSource, t.idSource)
                 && Objects.equals(correlationId, t.correlationId)
                 && Objects.equals(type, t.type)
-                && Arrays.equals(body, t.body);
+                && Arrays.equals(body, t.body)
+                && deadline == t.deadline
+                && notBefore == t.notBefore;
     }
 
     @Override

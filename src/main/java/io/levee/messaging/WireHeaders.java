@@ -21,6 +21,12 @@ public final class WireHeaders {
     public static final String REPLAYED_AT = "levee-replayed-at";
     /** Where Levee took the task id from when the producer wrote no {@code levee-task-id}: see {@link TaskIds}. */
     public static final String ID_SOURCE = "levee-id-source";
+    /** Epoch ms after which the task is not handled but dead-lettered as {@link #EXPIRED}. */
+    public static final String DEADLINE = "levee-deadline";
+    /** Epoch ms before which the task is not handled: it waits in the delay ladder until then. */
+    public static final String NOT_BEFORE = "levee-not-before";
+    /** The {@link #ERROR_CLASS} of a task dead-lettered because it was taken after its deadline. */
+    public static final String EXPIRED = "expired";
 
     /** Headers the RabbitMQ JMS client writes for the JMS message header fields of the same name. */
     public static final String JMS_MESSAGE_ID = "JMSMessageID";

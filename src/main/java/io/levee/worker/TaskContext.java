@@ -1,5 +1,6 @@
 package io.levee.worker;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
@@ -59,6 +60,22 @@ public interface TaskContext {
      */
     Map<String, String> headers();
 
-    /** When the handler's {@code @Timeout} expires for this invocation, if it has one. */
+    /**
+     * When this invocation has to be done, if anything bounds it: the earlier of the task's own deadline (submitted
+     * with {@code Levee-Deadline} or {@code Levee-Ttl}, or the queue's {@code task-ttl}) and the handler's
+     * {@code @Timeout}.
+     */
     Optional<Instant> deadline();
+
+    /**
+     * The time left until {@link #deadline()}, never negative; empty when nothing bounds the invocation. A task is
+     * never handled once its own deadline passed (it is dead-lettered as {@code expired} instead), so the remaining
+     * time is positive when the handler starts.
+     */
+    default Optional<Duration> remaining() {
+        return deadline().map(d -> {
+            Duration left = Duration.between(Instant.now(), d);
+            return left.isNegative() ? Duration.ZERO : left;
+        });
+    }
 }

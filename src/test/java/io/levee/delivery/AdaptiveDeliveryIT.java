@@ -100,7 +100,8 @@ class AdaptiveDeliveryIT {
 
         await("circuit opened, and opened again after a failed probe")
                 .atMost(DEADLINE)
-                .until(() -> delivery("it-adaptive-failing").get("circuitOpened").asLong() >= 2);
+                .until(() ->
+                        delivery("it-adaptive-failing").get("circuitOpened").asLong() >= 2);
         assertThat(delivery("it-adaptive-failing").get("circuit").asText(), is("open"));
         Set<String> ours = Set.copyOf(ids);
         long failedRequests = DownstreamStub.arrivals("/failing").stream()
@@ -109,7 +110,8 @@ class AdaptiveDeliveryIT {
 
         DownstreamStub.always("/failing", 200);
 
-        await("every task delivered").atMost(DEADLINE).until(() -> okKeys("/failing").containsAll(ids));
+        await("every task delivered").atMost(DEADLINE).until(() -> okKeys("/failing")
+                .containsAll(ids));
         await("acknowledged").atMost(DEADLINE).until(() -> TestBroker.depth("it-adaptive-failing") == 0);
         assertThat(delivery("it-adaptive-failing").get("circuit").asText(), is("closed"));
         assertThat(
@@ -122,11 +124,10 @@ class AdaptiveDeliveryIT {
                 .filter(a -> a.answered() == 200 && ours.contains(a.header("Idempotency-Key")))
                 .collect(Collectors.toMap(
                         a -> a.header("Idempotency-Key"), a -> Long.parseLong(a.header("Levee-Attempt")), Math::max));
-        long firstAttempt =
-                attempts.values().stream().filter(a -> a == 1L).count();
+        long firstAttempt = attempts.values().stream().filter(a -> a == 1L).count();
         assertThat(
-                "tasks that waited while the circuit was open arrive on attempt 1 (failed requests: "
-                        + failedRequests + ", attempts " + attempts + ")",
+                "tasks that waited while the circuit was open arrive on attempt 1 (failed requests: " + failedRequests
+                        + ", attempts " + attempts + ")",
                 firstAttempt,
                 greaterThanOrEqualTo(20 - failedRequests));
         assertThat("the circuit held most tasks back", failedRequests, lessThan(20L));
@@ -157,7 +158,8 @@ class AdaptiveDeliveryIT {
 
     private HttpResponse<String> get(String path) throws Exception {
         return HTTP.send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + target.getUri().getPort() + path))
+                HttpRequest.newBuilder(
+                                URI.create("http://127.0.0.1:" + target.getUri().getPort() + path))
                         .build(),
                 HttpResponse.BodyHandlers.ofString());
     }

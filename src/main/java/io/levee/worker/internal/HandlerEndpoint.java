@@ -1,6 +1,7 @@
 package io.levee.worker.internal;
 
 import io.levee.config.QueueSettings;
+import io.levee.messaging.TaskEnvelope;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -19,5 +20,23 @@ record HandlerEndpoint(
     /** Attempts a task gets: the first plus one per retry delay. */
     int maxAttempts() {
         return queue.retryDelays().size() + 1;
+    }
+
+    /**
+     * The epoch ms after which the task must not start, 0 for none: its own {@code levee-deadline}, else the queue's
+     * {@code task-ttl} counted from when it was due (submitted, its not-before time, or replayed by an operator), so
+     * tasks of producers that never set a deadline expire too.
+     *
+     * @param replayedAt epoch ms of the task's {@code levee-replayed-at}, 0 when it was never replayed
+     */
+    long taskDeadline(TaskEnvelope task, long replayedAt) {
+        if (task.deadline() > 0) {
+            return task.deadline();
+        }
+        long due = Math.max(Math.max(task.submittedAt(), task.notBefore()), replayedAt);
+        return queue.taskTtl()
+                .filter(ttl -> due > 0)
+                .map(ttl -> due + ttl.toMillis())
+                .orElse(0L);
     }
 }

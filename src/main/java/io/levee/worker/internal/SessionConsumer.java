@@ -16,8 +16,10 @@ import io.levee.messaging.WireHeaders;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -138,8 +140,14 @@ final class SessionConsumer extends DefaultConsumer {
             finished(tag);
             return;
         }
-        DeliveredTask task = new DeliveredTask(
-                envelope, headers, endpoint.timeout().map(t -> clock.instant().plus(t)));
+        long now = clock.millis();
+        long deadline = endpoint.taskDeadline(envelope, replayedAt(headers));
+        if (deadline > 0 && now >= deadline) {
+            expire(envelope.withDeadline(deadline), received, now);
+            finished(tag);
+            return;
+        }
+        DeliveredTask task = new DeliveredTask(envelope, headers, invocationDeadline(deadline));
         TaskOutcome outcome;
         Throwable failure = null;
         byte[] result = null;
@@ -205,6 +213,41 @@ final class SessionConsumer extends DefaultConsumer {
         }
     }
 
+    private static long replayedAt(Map<String, String> headers) {
+        try {
+            String value = headers.get(WireHeaders.REPLAYED_AT);
+            return value == null ? 0L : Long.parseLong(value.trim());
+        } catch (NumberFormatException e) {
+            return 0L;
+        }
+    }
+
+    /** The earlier of the task's deadline and the handler's {@code @Timeout} from now, if either exists. */
+    private Optional<Instant> invocationDeadline(long taskDeadline) {
+        Optional<Instant> timeout = endpoint.timeout().map(t -> clock.instant().plus(t));
+        if (taskDeadline <= 0) {
+            return timeout;
+        }
+        Instant task = Instant.ofEpochMilli(taskDeadline);
+        return Optional.of(timeout.filter(t -> t.isBefore(task)).orElse(task));
+    }
+
+    /** A task taken after its deadline is not handled: it goes to the dead-letter queue as {@code expired}. */
+    private void expire(TaskEnvelope envelope, Map<String, Object> received, long now) {
+        String message = "taken at " + Instant.ofEpochMilli(now) + ", after its deadline "
+                + Instant.ofEpochMilli(envelope.deadline()) + "; not handled";
+        LOG.info(() -> "task " + envelope.id() + " of '" + envelope.queue() + "' expired: " + message);
+        deadLetter(envelope, received, WireHeaders.EXPIRED, message);
+        lifecycle.dead(
+                envelope.queue(),
+                envelope.id(),
+                envelope.attempt(),
+                envelope.submittedAt(),
+                now,
+                WireHeaders.EXPIRED,
+                message);
+    }
+
     private TaskEnvelope decode(AMQP.BasicProperties properties, Map<String, String> headers, byte[] body) {
         try {
             return TaskEnvelope.fromWire(headers, properties, endpoint.queue().name(), body);
@@ -220,9 +263,13 @@ final class SessionConsumer extends DefaultConsumer {
     }
 
     private void deadLetter(TaskEnvelope envelope, Map<String, Object> received, Throwable failure) {
+        deadLetter(envelope, received, failure.getClass().getName(), errorMessage(failure));
+    }
+
+    private void deadLetter(TaskEnvelope envelope, Map<String, Object> received, String errorClass, String message) {
         Map<String, Object> headers = wireHeaders(envelope, received);
-        headers.put(WireHeaders.ERROR_CLASS, failure.getClass().getName());
-        headers.put(WireHeaders.ERROR_MESSAGE, errorMessage(failure));
+        headers.put(WireHeaders.ERROR_CLASS, errorClass);
+        headers.put(WireHeaders.ERROR_MESSAGE, message);
         headers.put(WireHeaders.FAILED_AT, clock.millis());
         redirect.deadLetter(endpoint.queue().deadLetterQueue(), envelope, headers);
     }
