@@ -7,6 +7,8 @@ import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import io.levee.config.Part;
+import io.levee.config.PartOf;
 import io.levee.security.Identity;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -21,6 +23,7 @@ import java.util.logging.Logger;
  * stays JAX-RS ({@link QueueResource}, {@link ProblemMapper}).
  */
 @ApplicationScoped
+@PartOf(Part.API)
 @RoutingPath("/v1/queues")
 public class TaskRoutes implements HttpService {
 
