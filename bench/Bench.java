@@ -323,6 +323,7 @@ public final class Bench {
                 "-Dlevee.auth.enabled=false",
                 "-Dserver.host=127.0.0.1",
                 "-Dlevee.amqp.uri=" + URI,
+                "-Dlevee.demo.enabled=true",
                 "-Dlevee.demo.queue=" + LEVEE_QUEUE,
                 "-Dlevee.queues." + LEVEE_QUEUE + ".max-length=1000000",
                 "-Dlevee.queues." + LEVEE_QUEUE + ".concurrency=" + concurrency,

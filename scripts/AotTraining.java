@@ -57,6 +57,7 @@ public final class AotTraining {
                 "-Dserver.host=127.0.0.1",
                 "-Dlevee.auth.enabled=false",
                 "-Dlevee.amqp.uri=" + uri,
+                "-Dlevee.demo.enabled=true",
                 "-Dlevee.demo.queue=" + queue,
                 "-Dlevee.demo.log-per-second=1",
                 "-Dlevee.queues." + queue + ".max-length=10000",

@@ -1,6 +1,8 @@
 package io.levee.admin;
 
 import io.levee.config.LeveeConfig;
+import io.levee.config.Part;
+import io.levee.config.PartOf;
 import io.levee.messaging.ParkedTasks;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -21,6 +23,7 @@ import java.util.Map;
  * (see openapi.yaml and docs/operations.md for how a listing reads a quorum queue without reordering it).
  */
 @ApplicationScoped
+@PartOf(Part.API)
 @Path("/v1/queues/{queue}/dead-letters")
 public class DeadLetterResource {
 

@@ -3,6 +3,8 @@ package io.levee.admin;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.levee.config.DeliverySettings;
 import io.levee.config.LeveeConfig;
+import io.levee.config.Part;
+import io.levee.config.PartOf;
 import io.levee.config.QueueSettings;
 import io.levee.messaging.ControlPlane;
 import io.levee.messaging.QueueControl;
@@ -27,6 +29,7 @@ import java.util.Set;
  * returns to the configured value; a member left out is unchanged.
  */
 @ApplicationScoped
+@PartOf(Part.API)
 @Path("/v1/queues/{queue}/limits")
 public class LimitsResource {
 

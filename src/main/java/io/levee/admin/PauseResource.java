@@ -1,6 +1,8 @@
 package io.levee.admin;
 
 import io.levee.config.LeveeConfig;
+import io.levee.config.Part;
+import io.levee.config.PartOf;
 import io.levee.messaging.ControlPlane;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -18,6 +20,7 @@ import java.util.Map;
  * on every worker replica, the command carried through the broker ({@link ControlPlane}). Ingest goes on meanwhile.
  */
 @ApplicationScoped
+@PartOf(Part.API)
 @Path("/v1/queues/{queue}/{action: pause|resume}")
 public class PauseResource {
 

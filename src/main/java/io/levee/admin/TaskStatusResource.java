@@ -2,6 +2,8 @@ package io.levee.admin;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.levee.config.LeveeConfig;
+import io.levee.config.Part;
+import io.levee.config.PartOf;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
@@ -24,6 +26,7 @@ import java.util.Map;
  * not finished, a {@code Retry-After} suggesting when to look again.
  */
 @ApplicationScoped
+@PartOf(Part.API)
 @Path("/v1/queues/{queue}/tasks/{id}")
 public class TaskStatusResource {
 

@@ -1,5 +1,7 @@
 package io.levee.admin;
 
+import io.levee.config.Part;
+import io.levee.config.PartOf;
 import io.levee.messaging.ParkedTasks;
 import io.levee.messaging.Topology;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -18,6 +20,7 @@ import jakarta.ws.rs.core.Response;
  * when they were published; a replay sends each to the queue its routing key names, once that queue exists.
  */
 @ApplicationScoped
+@PartOf(Part.API)
 @Path("/v1/unroutable")
 public class UnroutableResource {
 

@@ -18,7 +18,8 @@ import org.eclipse.microprofile.config.Config;
  * @param role    what this replica does ({@code levee.role})
  * @param publish publishing settings ({@code levee.publish.*})
  * @param worker  consumer settings ({@code levee.worker.*})
- * @param queues  task queues by name ({@code levee.queues.<name>.*})
+ * @param queues  task queues by name ({@code levee.queues.<name>.*}, and the demo's queue when
+ *                {@code levee.demo.enabled=true})
  * @param ingest  ingest API settings ({@code levee.ingest.*})
  * @param idempotency idempotency-key store settings ({@code levee.idempotency.*})
  */
@@ -38,6 +39,9 @@ public record LeveeConfig(
             "letters, digits, '-' and '_', starting with a letter or digit, at most 100 characters";
 
     private static final String QUEUES = "levee.queues.";
+
+    /** The demo handler's queue, configured like any other and declared only while the demo is on. */
+    private static final String DEMO_QUEUE = "levee.demo.queue";
 
     public LeveeConfig {
         queues = new TreeMap<>(queues);
@@ -75,6 +79,13 @@ public record LeveeConfig(
             }
             queues.computeIfAbsent(name, n -> queue(s, keys, n));
         }
+        if (Part.DEMO.enabledIn(config)) {
+            String demo = s.string(DEMO_QUEUE, "demo");
+            if (!QUEUE_NAME.matcher(demo).matches()) {
+                throw new InvalidConfigurationException(DEMO_QUEUE, demo, "a queue name of " + QUEUE_NAME_RULE);
+            }
+            queues.computeIfAbsent(demo, n -> queue(s, keys, n));
+        }
         BindingSettings.checkConsistent(
                 queues.values().stream().flatMap(q -> q.bindings().stream()).toList());
         IngestSettings ingest = new IngestSettings(
@@ -82,7 +93,8 @@ public record LeveeConfig(
                 s.size("levee.ingest.max-body-size", "256KiB", 2, 64L << 20),
                 s.size("levee.ingest.batch-max-body-size", "4MiB", 2, 256L << 20),
                 s.duration("levee.ingest.publish-timeout", "6s"),
-                s.duration("levee.ingest.rate-window", "30s"));
+                s.duration("levee.ingest.rate-window", "30s"),
+                s.duration("levee.ingest.request-timeout", "10s"));
         IdempotencySettings idempotency = new IdempotencySettings(
                 s.optionalUri("levee.idempotency.redis-uri", "redis", "rediss"),
                 s.duration("levee.idempotency.ttl", "24h"),

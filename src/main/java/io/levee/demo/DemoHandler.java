@@ -1,5 +1,7 @@
 package io.levee.demo;
 
+import io.levee.config.Part;
+import io.levee.config.PartOf;
 import io.levee.worker.TaskContext;
 import io.levee.worker.TaskHandler;
 import jakarta.annotation.PreDestroy;
@@ -16,7 +18,9 @@ import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * The handler of the {@code demo} queue that ships with Levee: it logs tasks, to show the flow end to end. While the
+ * The handler of the {@code demo} queue that ships with Levee, present only with {@code levee.demo.enabled=true}
+ * (which {@code ./levee run} and the stock image set; an application that depends on Levee gets neither the handler
+ * nor the queue): it logs tasks, to show the flow end to end. While the
  * queue is quiet every task gets a line; under load the first {@code levee.demo.log-per-second} (default 5) tasks of
  * each second do, and one summary line a second counts the rest, so a burst stays readable and cheap. The benchmarks
  * in {@code bench/} use it as a stand-in workload on their own queue ({@code levee.demo.queue}, default
@@ -24,6 +28,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * {@code levee.demo.log=false} keeps logging out of the measurement.
  */
 @ApplicationScoped
+@PartOf(Part.DEMO)
 public class DemoHandler {
 
     private static final Logger LOG = Logger.getLogger(DemoHandler.class.getName());
@@ -52,7 +57,7 @@ public class DemoHandler {
     }
 
     /** Logs the task (or counts it, under load), after the configured simulated work. */
-    @TaskHandler("${levee.demo.queue:demo}")
+    @TaskHandler(value = "${levee.demo.queue:demo}", concurrency = "2")
     public void handle(byte[] payload, TaskContext task) throws InterruptedException {
         if (!workTime.isZero()) {
             Thread.sleep(workTime);

@@ -1,6 +1,8 @@
 package io.levee.ingress;
 
 import io.levee.config.LeveeConfig;
+import io.levee.config.Part;
+import io.levee.config.PartOf;
 import io.levee.config.QueueSettings;
 import io.levee.messaging.Broker;
 import io.levee.messaging.BrokerUnavailableException;
@@ -21,6 +23,7 @@ import java.util.Map;
 
 /** {@code GET /v1/queues[/{queue}[/schema]]}: what each queue holds and how fast it fills and drains. */
 @ApplicationScoped
+@PartOf(Part.API)
 @Path("/v1/queues")
 public class QueueResource {
 

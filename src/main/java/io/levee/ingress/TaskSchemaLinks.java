@@ -1,16 +1,18 @@
 package io.levee.ingress;
 
 import io.levee.config.LeveeConfig;
+import io.levee.config.Part;
 import io.levee.config.QueueSettings;
 import jakarta.enterprise.inject.spi.CDI;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.eclipse.microprofile.openapi.OASFilter;
 import org.eclipse.microprofile.openapi.models.OpenAPI;
 
 /**
  * Adds {@code x-levee-task-schemas} (queue → where its task schema is served) to the served OpenAPI document, so
- * the per-queue schemas are reachable from the contract. Everything else is served exactly as openapi.yaml.
+ * the per-queue schemas are reachable from the contract; nothing when Levee's contract is not in the document.
  */
 public class TaskSchemaLinks implements OASFilter {
 
@@ -19,6 +21,9 @@ public class TaskSchemaLinks implements OASFilter {
 
     @Override
     public void filterOpenAPI(OpenAPI openAPI) {
+        if (!Part.OPENAPI.enabledIn(ConfigProvider.getConfig())) {
+            return;
+        }
         Map<String, Object> links = new LinkedHashMap<>();
         for (QueueSettings q :
                 CDI.current().select(LeveeConfig.class).get().queues().values()) {

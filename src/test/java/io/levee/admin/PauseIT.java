@@ -38,6 +38,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @AddConfig(key = "levee.queues.it-ops-pause.concurrency", value = "2")
 @AddConfig(key = "levee.queues.it-ops-pause.prefetch", value = "1")
 @AddConfig(key = "levee.queues.it-ops-two.concurrency", value = "1")
+@AddConfig(key = "levee.demo.enabled", value = "true")
 @AddConfig(key = "levee.demo.queue", value = "it-ops-two")
 @AddConfig(key = "levee.demo.log", value = "false")
 class PauseIT {
@@ -121,6 +122,7 @@ class PauseIT {
                         "-Dserver.port=0",
                         "-Dserver.host=127.0.0.1",
                         "-Dlevee.auth.enabled=false",
+                        "-Dlevee.demo.enabled=true",
                         "-Dlevee.demo.queue=it-ops-two",
                         "-Dlevee.demo.log=false",
                         "-Dlevee.queues.it-ops-two.concurrency=1",

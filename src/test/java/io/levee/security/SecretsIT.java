@@ -121,6 +121,7 @@ class SecretsIT {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
         command.add("-Dserver.host=127.0.0.1");
+        command.add("-Dlevee.demo.enabled=true"); // as the stock image runs: the demo queue exists
         command.addAll(options);
         if (options.stream().noneMatch(o -> o.startsWith("-Dserver.port="))) {
             command.add("-Dserver.port=0");

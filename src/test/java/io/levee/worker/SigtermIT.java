@@ -40,6 +40,7 @@ class SigtermIT {
                         "-Dlevee.auth.enabled=false",
                         "-Dserver.port=0",
                         "-Dserver.host=127.0.0.1",
+                        "-Dlevee.demo.enabled=true",
                         "-Dlevee.demo.queue=" + QUEUE,
                         "-Dlevee.demo.work-time=PT1.5S",
                         "-Dlevee.queues." + QUEUE + ".concurrency=2",
