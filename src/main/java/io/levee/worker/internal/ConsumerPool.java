@@ -42,6 +42,7 @@ final class ConsumerPool {
     private final WorkerSettings settings;
     private final Clock clock;
     private final TaskLifecycle lifecycle;
+    private final DuplicateFilter duplicates;
     private final TaskListener listener;
     private final Backoff reconnectBackoff = new Backoff(Duration.ofMillis(250), Duration.ofSeconds(30));
     private final ScheduledExecutorService ticker;
@@ -62,8 +63,10 @@ final class ConsumerPool {
             WorkerSettings settings,
             Clock clock,
             TaskLifecycle lifecycle,
+            DuplicateFilter duplicates,
             TaskListener listener) {
         this.endpoint = endpoint;
+        this.duplicates = duplicates;
         this.listener = listener;
         this.lifecycle = lifecycle;
         this.invoker = invoker;
@@ -145,6 +148,7 @@ final class ConsumerPool {
                         () -> failed(gen, null),
                         gate,
                         lifecycle,
+                        duplicates,
                         listener);
                 if (gate.isOpen()) {
                     consumer.consume();

@@ -12,7 +12,12 @@ import java.util.Optional;
  *
  * @param traceparent the trace context the handler passes on: the submission's, or the handling span's when traced
  */
-record DeliveredTask(TaskEnvelope envelope, Map<String, String> headers, Optional<Instant> deadline, String traceparent)
+record DeliveredTask(
+        TaskEnvelope envelope,
+        Map<String, String> headers,
+        Optional<Instant> deadline,
+        boolean redelivered,
+        String traceparent)
         implements TaskContext {
 
     DeliveredTask {
@@ -21,13 +26,13 @@ record DeliveredTask(TaskEnvelope envelope, Map<String, String> headers, Optiona
         headers = Map.copyOf(effective);
     }
 
-    DeliveredTask(TaskEnvelope envelope, Map<String, String> headers, Optional<Instant> deadline) {
-        this(envelope, headers, deadline, envelope.traceparent());
+    DeliveredTask(TaskEnvelope envelope, Map<String, String> headers, Optional<Instant> deadline, boolean redelivered) {
+        this(envelope, headers, deadline, redelivered, envelope.traceparent());
     }
 
     /** The same task with another trace context to pass on. */
     DeliveredTask withTraceparent(String passedOn) {
-        return new DeliveredTask(envelope, headers, deadline, passedOn);
+        return new DeliveredTask(envelope, headers, deadline, redelivered, passedOn);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.levee.worker.internal;
 
 import io.levee.config.LeveeConfig;
+import io.levee.config.StateSettings;
 import io.levee.limits.RuntimeLimits;
 import io.levee.messaging.Broker;
 import io.levee.messaging.BrokerReady;
@@ -38,6 +39,7 @@ public class WorkerLifecycle {
     private final ControlPlane control;
     private final TaskLifecycle lifecycle;
     private final RuntimeLimits limits;
+    private final StateSettings state;
     private final TaskListener listener;
     private final List<ConsumerPool> pools = new CopyOnWriteArrayList<>();
     // On SIGTERM Helidon stops the server but does not close the CDI container, so the @BeforeDestroyed observer
@@ -45,6 +47,7 @@ public class WorkerLifecycle {
     private final Thread drainOnExit =
             Thread.ofPlatform().name("levee-drain-on-exit").unstarted(this::drainAll);
     private volatile boolean started;
+    private SucceededTasks succeeded;
 
     @Inject
     WorkerLifecycle(
@@ -56,8 +59,10 @@ public class WorkerLifecycle {
             ControlPlane control,
             TaskLifecycle lifecycle,
             RuntimeLimits limits,
+            StateSettings state,
             Instance<TaskListener> listener) {
         this.limits = limits;
+        this.state = state;
         this.listener = listener.isResolvable() ? listener.get() : TaskListener.NONE;
         this.control = control;
         this.lifecycle = lifecycle;
@@ -84,6 +89,7 @@ public class WorkerLifecycle {
                     config.worker(),
                     Clock.systemUTC(),
                     lifecycle,
+                    duplicates(endpoint),
                     listener);
             if (control.control(endpoint.queue().name()).paused()) {
                 pool.pause();
@@ -95,6 +101,20 @@ public class WorkerLifecycle {
         if (!pools.isEmpty()) {
             Runtime.getRuntime().addShutdownHook(drainOnExit);
         }
+    }
+
+    /** The queue's duplicate filter; the first queue that deduplicates opens the store they share. */
+    private DuplicateFilter duplicates(HandlerEndpoint endpoint) {
+        if (!endpoint.deduplicate()) {
+            return DuplicateFilter.OFF;
+        }
+        if (succeeded == null) {
+            succeeded = state.redisUri().isPresent()
+                    ? new RedisSucceededTasks(state.redisUri().get(), state.keyPrefix())
+                    : new InMemorySucceededTasks(state.maxEntries(), Clock.systemUTC());
+        }
+        return new DuplicateFilter(
+                succeeded, endpoint.queue().name(), endpoint.queue().deduplicateTtl());
     }
 
     /** An operator paused, resumed or limited a queue (on any replica). */
@@ -147,6 +167,9 @@ public class WorkerLifecycle {
             }
         }
         pools.clear();
+        if (succeeded != null) {
+            succeeded.close();
+        }
         LOG.info("Drained");
     }
 }
