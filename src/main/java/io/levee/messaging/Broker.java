@@ -61,29 +61,48 @@ public class Broker {
     void start(@Observes @Initialized(ApplicationScoped.class) Object event) {
         tls(); // an unreadable trust or key store stops startup here, with the setting named
         Thread.ofVirtual().name("levee-broker-connect").start(() -> {
-            Duration backoff = Duration.ofMillis(250);
-            while (!closed) {
-                try {
-                    declareTopology();
-                    LOG.info(() -> "Connected to " + redacted() + "; topology declared for queues "
-                            + config.queues().keySet());
-                    ready.fire(new BrokerReady());
-                    return;
-                } catch (BrokerUnavailableException e) {
-                    LOG.warning("Broker " + redacted() + " unreachable (" + e.getCause() + "); retrying in "
-                            + backoff.toMillis() + " ms");
-                } catch (RuntimeException e) {
-                    LOG.log(Level.SEVERE, "Cannot declare topology; Levee will not become ready", e);
-                    return;
-                }
-                try {
-                    Thread.sleep(backoff);
-                } catch (InterruptedException e) {
-                    return;
-                }
-                backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+            if (connectAndDeclare()) {
+                announceReady();
             }
         });
+    }
+
+    /** Whether the topology got declared; false when it cannot be (a definition conflict) or Levee is closing. */
+    private boolean connectAndDeclare() {
+        Duration backoff = Duration.ofMillis(250);
+        while (!closed) {
+            try {
+                declareTopology();
+                LOG.info(() -> "Connected to " + redacted() + "; topology declared for queues "
+                        + config.queues().keySet());
+                return true;
+            } catch (BrokerUnavailableException e) {
+                LOG.warning("Broker " + redacted() + " unreachable (" + e.getCause() + "); retrying in "
+                        + backoff.toMillis() + " ms");
+            } catch (RuntimeException e) {
+                LOG.log(Level.SEVERE, "Cannot declare topology; Levee will not become ready: " + e.getMessage(), e);
+                return false;
+            }
+            try {
+                Thread.sleep(backoff);
+            } catch (InterruptedException e) {
+                return false;
+            }
+            backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+        }
+        return false;
+    }
+
+    /**
+     * Fires {@link BrokerReady} exactly once. An observer's failure is that observer's, reported as such: it is not a
+     * topology failure, and it does not make the event fire again (which would start consumers twice).
+     */
+    private void announceReady() {
+        try {
+            ready.fire(new BrokerReady());
+        } catch (RuntimeException e) {
+            LOG.log(Level.SEVERE, "A component failed to start once the broker was ready: " + e, e);
+        }
     }
 
     /** The configuration this broker was built from. */
@@ -98,7 +117,7 @@ public class Broker {
      */
     public synchronized void declareTopology() {
         try {
-            Topology.declare(admin(), config.queues().values());
+            Topology.declare(admin(), config.queues().values(), virtualHost());
             topologyDeclared = true;
         } catch (IOException e) {
             throw new BrokerUnavailableException("cannot declare topology on " + redacted() + ": " + e, e);
@@ -162,6 +181,12 @@ public class Broker {
         return t;
     }
 
+    /** The virtual host of the broker URI ({@code /} when it names none). */
+    String virtualHost() {
+        String path = config.amqpUri().getPath();
+        return path == null || path.length() <= 1 ? "/" : path.substring(1);
+    }
+
     /** The broker URI with any password hidden, for messages and logs. */
     public String redacted() {
         URI uri = config.amqpUri();
@@ -173,7 +198,12 @@ public class Broker {
         if (c != null && c.isOpen()) {
             return c;
         }
-        admin = connect("levee-admin", true, null);
+        // Without automatic recovery: a recovering connection would come back beside the one opened here, and the
+        // old one would stay open unused. A closed connection is aborted (freeing its resources) and replaced.
+        if (c != null) {
+            c.abort(1_000);
+        }
+        admin = connect("levee-admin", false, null);
         return admin;
     }
 

@@ -67,6 +67,8 @@ public class WorkerLifecycle {
         if (!config.role().consumes() || started) {
             return;
         }
+        // Set first: whatever fails below, consumers are never started a second time for the same queue.
+        started = true;
         control.all().forEach(this::controlled);
         for (HandlerEndpoint endpoint : handlers.registry().endpoints()) {
             ConsumerPool pool = new ConsumerPool(
@@ -83,7 +85,6 @@ public class WorkerLifecycle {
             pool.start();
             pools.add(pool);
         }
-        started = true;
         control.onChange(this::controlled);
         if (!pools.isEmpty()) {
             Runtime.getRuntime().addShutdownHook(drainOnExit);

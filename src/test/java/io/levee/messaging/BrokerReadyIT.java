@@ -1,0 +1,156 @@
+package io.levee.messaging;
+
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.not;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.helidon.microprofile.testing.junit5.AddBean;
+import io.helidon.microprofile.testing.junit5.HelidonTest;
+import io.levee.testing.TestBroker;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * {@link BrokerReady} fires once: an observer that fails is reported as that observer's failure, not as a topology
+ * failure, and does not make the event fire again (which started consumers and control subscriptions twice). The
+ * admin connection is replaced, never duplicated, when the broker closes it.
+ */
+@ExtendWith(TestBroker.class)
+@HelidonTest
+@AddBean(BrokerReadyIT.Counting.class)
+@AddBean(BrokerReadyIT.Failing.class)
+class BrokerReadyIT {
+
+    static final Duration DEADLINE = Duration.ofSeconds(30);
+    static final List<String> brokerLog = new CopyOnWriteArrayList<>();
+    // Held: a logger nobody references can be collected, and with it the handler.
+    static final Logger BROKER_LOGGER = Logger.getLogger(Broker.class.getName());
+
+    static {
+        BROKER_LOGGER.addHandler(new Handler() {
+            @Override
+            public void publish(LogRecord r) {
+                brokerLog.add(r.getLevel() + " " + r.getMessage());
+            }
+
+            @Override
+            public void flush() {}
+
+            @Override
+            public void close() {}
+        });
+    }
+
+    @Inject
+    Broker broker;
+
+    @Test
+    void aFailingObserverIsReportedAsItselfAndTheEventFiresOnce() {
+        await("BrokerReady fired").atMost(DEADLINE).until(() -> Counting.seen.get() >= 1);
+        await("no second BrokerReady")
+                .during(Duration.ofSeconds(2))
+                .atMost(Duration.ofSeconds(5))
+                .until(() -> Counting.seen.get() == 1);
+        assertThat(Failing.calls.get(), is(1));
+        assertThat(brokerLog.stream().anyMatch(l -> l.contains("failed to start once the broker was ready")), is(true));
+        assertThat(
+                brokerLog.stream()
+                        .map(l -> l.contains("unreachable") || l.contains("Cannot declare"))
+                        .toList(),
+                not(hasItem(true)));
+    }
+
+    @Test
+    void aClosedAdminConnectionIsReplacedNotDuplicated() throws Exception {
+        assumeTrue(
+                TestBroker.uri().contains("127.0.0.1")
+                        && rabbitmqctl(List.of("status")).exitCode() == 0,
+                "needs rabbitmqctl for the local broker");
+        await("topology declared").atMost(DEADLINE).until(broker::isUp);
+        List<String> before = adminConnections();
+        assertThat("an admin connection of this test is open", before.isEmpty(), is(false));
+        for (String pid : before) {
+            assertThat(
+                    rabbitmqctl(List.of("close_connection", pid, "closed by BrokerReadyIT"))
+                            .exitCode(),
+                    is(0));
+        }
+        await("closed").atMost(DEADLINE).until(() -> !broker.isUp());
+
+        broker.depth(Topology.UNROUTABLE);
+
+        // amqp-client's automatic recovery would bring the closed connection back after 5 s, beside the new one.
+        await("one admin connection per broker")
+                .during(Duration.ofSeconds(7))
+                .atMost(Duration.ofSeconds(12))
+                .until(() -> adminConnections().size() == before.size());
+    }
+
+    private static List<String> adminConnections() throws IOException, InterruptedException {
+        String vhost = URI.create(TestBroker.uri()).getPath();
+        vhost = vhost == null || vhost.length() <= 1 ? "/" : vhost.substring(1);
+        List<String> pids = new ArrayList<>();
+        for (String line : rabbitmqctl(List.of("list_connections", "pid", "vhost", "client_properties"))
+                .output()
+                .lines()
+                .toList()) {
+            String[] f = line.split("\t", -1);
+            if (f.length >= 3 && f[1].equals(vhost) && f[2].contains("\"levee-admin\"")) {
+                pids.add(f[0]);
+            }
+        }
+        return pids;
+    }
+
+    private record Result(int exitCode, String output) {}
+
+    private static Result rabbitmqctl(List<String> args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of("rabbitmqctl", "-q"));
+        cmd.addAll(args);
+        Process p = new ProcessBuilder(cmd)
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        return p.waitFor(30, TimeUnit.SECONDS) ? new Result(p.exitValue(), out) : new Result(-1, out);
+    }
+
+    /** Counts BrokerReady events; runs before every other observer. */
+    @ApplicationScoped
+    public static class Counting {
+        static final AtomicInteger seen = new AtomicInteger();
+
+        void ready(@Observes @Priority(1) BrokerReady ready) {
+            seen.incrementAndGet();
+        }
+    }
+
+    /** An observer that fails the way a broker call does, after Levee's own observers ran. */
+    @ApplicationScoped
+    public static class Failing {
+        static final AtomicInteger calls = new AtomicInteger();
+
+        void ready(@Observes @Priority(5000) BrokerReady ready) {
+            calls.incrementAndGet();
+            throw new BrokerUnavailableException("the broker went away in an observer", null);
+        }
+    }
+}
