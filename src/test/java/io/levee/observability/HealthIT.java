@@ -45,7 +45,7 @@ class HealthIT {
     }
 
     @Test
-    void aCutBrokerConnectionMakesReadinessDownWithTheReasonAndUpAfterReconnecting() {
+    void aCutBrokerConnectionMakesReadinessDownWithTheReasonAndUpAfterReconnecting() throws IOException {
         assumeTrue(BrokerConnections.controllable(), "needs rabbitmqctl for the local broker");
         await("ready").atMost(DEADLINE).until(() -> readiness().status() == 200);
 
