@@ -35,6 +35,7 @@ public class Broker {
     private static final Logger LOG = Logger.getLogger(Broker.class.getName());
 
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+    private static final Duration FIRST_RECONNECT = Duration.ofMillis(250);
 
     private final LeveeConfig config;
     private final Event<BrokerReady> ready;
@@ -130,7 +131,7 @@ public class Broker {
 
     /**
      * The admin connection was closed by the broker or the network: reconnect (and redeclare, idempotently) with the
-     * same backoff as at startup, so that readiness and ingest come back without waiting for someone to ask.
+     * same backoff as at startup after a first pause, so that readiness and ingest come back without waiting for someone to ask.
      */
     private void reconnectInBackground() {
         if (closed || !reconnecting.compareAndSet(false, true)) {
@@ -139,7 +140,11 @@ public class Broker {
         LOG.warning(() -> "Connection to " + redacted() + " lost; reconnecting");
         Thread.ofVirtual().name("levee-broker-reconnect").start(() -> {
             try {
+                // Not at once: a broker that just closed the connection is often shutting down or restarting.
+                Thread.sleep(FIRST_RECONNECT);
                 connectAndDeclare();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             } finally {
                 reconnecting.set(false);
             }
