@@ -6,6 +6,7 @@ import io.levee.config.WorkerSettings;
 import io.levee.messaging.Broker;
 import io.levee.messaging.RedirectPublisher;
 import io.levee.messaging.TaskLifecycle;
+import io.levee.worker.TaskListener;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -41,6 +42,8 @@ final class ConsumerPool {
     private final WorkerSettings settings;
     private final Clock clock;
     private final TaskLifecycle lifecycle;
+    private final DuplicateFilter duplicates;
+    private final TaskListener listener;
     private final Backoff reconnectBackoff = new Backoff(Duration.ofMillis(250), Duration.ofSeconds(30));
     private final ScheduledExecutorService ticker;
     private final ExecutorService dispatch;
@@ -59,8 +62,12 @@ final class ConsumerPool {
             RedirectPublisher redirect,
             WorkerSettings settings,
             Clock clock,
-            TaskLifecycle lifecycle) {
+            TaskLifecycle lifecycle,
+            DuplicateFilter duplicates,
+            TaskListener listener) {
         this.endpoint = endpoint;
+        this.duplicates = duplicates;
+        this.listener = listener;
         this.lifecycle = lifecycle;
         this.invoker = invoker;
         this.broker = broker;
@@ -140,7 +147,9 @@ final class ConsumerPool {
                         ackEvery,
                         () -> failed(gen, null),
                         gate,
-                        lifecycle);
+                        lifecycle,
+                        duplicates,
+                        listener);
                 if (gate.isOpen()) {
                     consumer.consume();
                 }

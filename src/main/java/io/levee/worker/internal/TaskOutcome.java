@@ -3,6 +3,7 @@ package io.levee.worker.internal;
 import io.levee.limits.RateLimitException;
 import io.levee.messaging.MalformedTaskException;
 import io.levee.worker.PermanentTaskFailure;
+import io.levee.worker.TaskListener;
 import org.eclipse.microprofile.faulttolerance.exceptions.BulkheadException;
 import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
 
@@ -20,6 +21,16 @@ enum TaskOutcome {
      */
     RETURN;
 
+    /** The outcome as listeners are told it. */
+    TaskListener.Outcome reported() {
+        return switch (this) {
+            case DONE -> TaskListener.Outcome.SUCCEEDED;
+            case RETRY -> TaskListener.Outcome.RETRIED;
+            case DEAD_LETTER -> TaskListener.Outcome.DEAD_LETTERED;
+            case RETURN -> TaskListener.Outcome.RETURNED;
+        };
+    }
+
     /**
      * Classifies a handler's throwable; every throwable has an outcome.
      *
@@ -30,6 +41,7 @@ enum TaskOutcome {
     static TaskOutcome of(Throwable failure, int attempt, int maxAttempts) {
         if (failure instanceof BulkheadException
                 || failure instanceof CircuitBreakerOpenException
+                || failure instanceof io.helidon.faulttolerance.CircuitBreakerOpenException
                 || failure instanceof RateLimitException) {
             return RETURN;
         }
