@@ -94,11 +94,12 @@ public class TaskIntake {
             String queue, Headers headers, InputStream entity, String submittedBy, IngestListener.Request observed) {
         requireAcceptable(queue, headers);
         try (BodyBudget.Reservation room = reserve(headers, config.ingest().maxBodySize())) {
-            return acceptOne(queue, headers, entity, submittedBy);
+            return acceptOne(queue, headers, entity, submittedBy, observed);
         }
     }
 
-    private Answer acceptOne(String queue, Headers headers, InputStream entity, String submittedBy) {
+    private Answer acceptOne(
+            String queue, Headers headers, InputStream entity, String submittedBy, IngestListener.Request observed) {
         String idempotencyKey = headers.get("Idempotency-Key");
         if (idempotencyKey != null && !IDEMPOTENCY_KEY.matcher(idempotencyKey).matches()) {
             throw new ProblemException(
@@ -142,7 +143,7 @@ public class TaskIntake {
             String queue, Headers headers, InputStream entity, String submittedBy, IngestListener.Request observed) {
         requireAcceptable(queue, headers);
         try (BodyBudget.Reservation room = reserve(headers, config.ingest().batchMaxBodySize())) {
-            return acceptBatch(queue, headers, entity, submittedBy);
+            return acceptBatch(queue, headers, entity, submittedBy, observed);
         }
     }
 
@@ -155,7 +156,8 @@ public class TaskIntake {
         return bodies.availableKib();
     }
 
-    private Answer acceptBatch(String queue, Headers headers, InputStream entity, String submittedBy) {
+    private Answer acceptBatch(
+            String queue, Headers headers, InputStream entity, String submittedBy, IngestListener.Request observed) {
         byte[] body = readBody(headers, entity, config.ingest().batchMaxBodySize());
         boolean schema = schemas.hasSchema(queue);
         List<TaskBodies.Item> items = TaskBodies.parseBatch(
