@@ -3,8 +3,8 @@ package io.levee.delivery;
 import io.levee.config.DeliverySettings;
 import io.levee.config.LeveeConfig;
 import io.levee.config.QueueSettings;
+import io.levee.limits.DeliveryBudgets;
 import io.levee.limits.DeliveryPaces;
-import io.levee.limits.LocalBudget;
 import io.levee.limits.RuntimeLimits;
 import io.levee.worker.HandlerProvider;
 import io.levee.worker.ProvidedHandler;
@@ -32,7 +32,7 @@ public class HttpDelivery implements HandlerProvider {
     HttpDelivery() {}
 
     @Inject
-    HttpDelivery(LeveeConfig config, RuntimeLimits limits, DeliveryPaces paces) {
+    HttpDelivery(LeveeConfig config, RuntimeLimits limits, DeliveryPaces paces, DeliveryBudgets budgets) {
         List<QueueSettings> delivered = config.queues().values().stream()
                 .filter(q -> q.delivery().isPresent())
                 .toList();
@@ -49,7 +49,7 @@ public class HttpDelivery implements HandlerProvider {
                     q.name(),
                     settings,
                     client,
-                    new LocalBudget(limits.deliveryMaxRate(q.name(), settings.maxRate())),
+                    budgets.budget(q.name(), limits.deliveryMaxRate(q.name(), settings.maxRate())),
                     paces.listener(),
                     limits);
             paces.register(q.name(), downstream.pace());
