@@ -41,6 +41,7 @@ final class ConsumerPool {
     private final WorkerSettings settings;
     private final Clock clock;
     private final TaskLifecycle lifecycle;
+    private final DuplicateFilter duplicates;
     private final Backoff reconnectBackoff = new Backoff(Duration.ofMillis(250), Duration.ofSeconds(30));
     private final ScheduledExecutorService ticker;
     private final ExecutorService dispatch;
@@ -59,8 +60,10 @@ final class ConsumerPool {
             RedirectPublisher redirect,
             WorkerSettings settings,
             Clock clock,
-            TaskLifecycle lifecycle) {
+            TaskLifecycle lifecycle,
+            DuplicateFilter duplicates) {
         this.endpoint = endpoint;
+        this.duplicates = duplicates;
         this.lifecycle = lifecycle;
         this.invoker = invoker;
         this.broker = broker;
@@ -140,7 +143,8 @@ final class ConsumerPool {
                         ackEvery,
                         () -> failed(gen, null),
                         gate,
-                        lifecycle);
+                        lifecycle,
+                        duplicates);
                 if (gate.isOpen()) {
                     consumer.consume();
                 }
