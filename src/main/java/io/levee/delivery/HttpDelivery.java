@@ -9,6 +9,7 @@ import io.levee.limits.RuntimeLimits;
 import io.levee.worker.HandlerProvider;
 import io.levee.worker.ProvidedHandler;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import java.net.http.HttpClient;
 import java.time.Duration;
@@ -32,7 +33,13 @@ public class HttpDelivery implements HandlerProvider {
     HttpDelivery() {}
 
     @Inject
-    HttpDelivery(LeveeConfig config, RuntimeLimits limits, DeliveryPaces paces, DeliveryBudgets budgets) {
+    HttpDelivery(
+            LeveeConfig config,
+            RuntimeLimits limits,
+            DeliveryPaces paces,
+            DeliveryBudgets budgets,
+            Instance<DeliveryListener> listener) {
+        DeliveryListener deliveries = listener.isResolvable() ? listener.get() : DeliveryListener.NONE;
         List<QueueSettings> delivered = config.queues().values().stream()
                 .filter(q -> q.delivery().isPresent())
                 .toList();
@@ -51,6 +58,7 @@ public class HttpDelivery implements HandlerProvider {
                     client,
                     budgets.budget(q.name(), limits.deliveryMaxRate(q.name(), settings.maxRate())),
                     paces.listener(),
+                    deliveries,
                     limits);
             paces.register(q.name(), downstream.pace());
             handlers.add(new ProvidedHandler(
