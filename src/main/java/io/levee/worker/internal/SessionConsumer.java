@@ -5,9 +5,9 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.DefaultConsumer;
 import com.rabbitmq.client.Envelope;
 import com.rabbitmq.client.ShutdownSignalException;
-import io.levee.messaging.BrokerUnavailableException;
 import io.levee.messaging.MalformedTaskException;
-import io.levee.messaging.RedirectPublisher;
+import io.levee.messaging.QueueFullException;
+import io.levee.messaging.SettlementPublisher;
 import io.levee.messaging.TaskEnvelope;
 import io.levee.messaging.TaskIds;
 import io.levee.messaging.TaskLifecycle;
@@ -20,6 +20,8 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiConsumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -33,6 +35,10 @@ import java.util.logging.Logger;
  * a time and in order, so every earlier delivery's outcome is final (its retry or dead-letter copy confirmed) by
  * then. A crash redelivers at most the unacknowledged window (≤ prefetch). See docs/handlers.md for why this is
  * amqp-client and not a JMS listener, and docs/benchmarks.md for the measurements.
+ *
+ * <p>A failure of this session (an outcome's copy not confirmed, an acknowledgement that cannot go out, the channel
+ * closed by anyone but the pool) is reported once to the pool, which replaces this session alone: the tasks of the
+ * other sessions are not disturbed.
  */
 final class SessionConsumer extends DefaultConsumer {
 
@@ -41,31 +47,34 @@ final class SessionConsumer extends DefaultConsumer {
 
     private final HandlerEndpoint endpoint;
     private final HandlerInvoker invoker;
-    private final RedirectPublisher redirect;
+    private final SettlementPublisher settlement;
     private final Clock clock;
     private final int ackEvery;
-    private final Runnable sessionFailed;
+    private final BiConsumer<SessionConsumer, Throwable> sessionFailed;
+    private final AtomicBoolean reported = new AtomicBoolean();
     private final PauseGate gate;
     private final TaskLifecycle lifecycle;
     private final Backoff returnBackoff = new Backoff(Duration.ofMillis(20), Duration.ofSeconds(1));
 
     private volatile boolean inFlight;
     private volatile boolean stopped;
+    private volatile boolean retired;
     private long lastFinished;
     private int unacknowledged;
 
     /**
      * @param ackEvery      finished tasks after which the session acknowledges
-     * @param sessionFailed called when this session can no longer acknowledge correctly and must be replaced
+     * @param sessionFailed called once, with the cause, when this session can no longer work correctly and must be
+     *                      replaced
      */
     SessionConsumer(
             Channel channel,
             HandlerEndpoint endpoint,
             HandlerInvoker invoker,
-            RedirectPublisher redirect,
+            SettlementPublisher settlement,
             Clock clock,
             int ackEvery,
-            Runnable sessionFailed,
+            BiConsumer<SessionConsumer, Throwable> sessionFailed,
             PauseGate gate,
             TaskLifecycle lifecycle) {
         super(channel);
@@ -73,7 +82,7 @@ final class SessionConsumer extends DefaultConsumer {
         this.gate = gate;
         this.endpoint = endpoint;
         this.invoker = invoker;
-        this.redirect = redirect;
+        this.settlement = settlement;
         this.clock = clock;
         this.ackEvery = ackEvery;
         this.sessionFailed = sessionFailed;
@@ -88,16 +97,16 @@ final class SessionConsumer extends DefaultConsumer {
             if (!stopped) {
                 handle(delivery.getDeliveryTag(), properties, body);
             }
-        } catch (BrokerUnavailableException e) {
-            // The outcome's copy was not confirmed: this message must not be acknowledged, and a later group
-            // acknowledgement would include it. Stop here; replacing the session returns it to the queue.
+        } catch (RuntimeException e) {
+            // The outcome's copy was not confirmed (broker unreachable, queue missing or refusing): this task must
+            // not be acknowledged, and a later group acknowledgement would include it. This session stops here; the
+            // pool replaces it, and closing its channel returns the task to the queue.
             LOG.log(
                     Level.WARNING,
                     "cannot record the outcome of a task from '"
-                            + endpoint.queue().name() + "'; replacing the session so that the broker redelivers it",
+                            + endpoint.queue().name() + "'; replacing this session so that the broker redelivers it",
                     e);
-            stop();
-            sessionFailed.run();
+            fail(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
@@ -105,18 +114,21 @@ final class SessionConsumer extends DefaultConsumer {
         }
     }
 
-    /** The broker cancelled this consumer (queue deleted): the pool must set up its consumers again. */
+    /** The broker cancelled this consumer (its queue was deleted): the session must be set up again. */
     @Override
     public void handleCancel(String consumerTag) {
         LOG.warning("the broker cancelled a consumer of '" + endpoint.queue().name() + "'");
-        replaceSession();
+        fail(new IllegalStateException("consumer cancelled by the broker"));
     }
 
     @Override
     public void handleShutdownSignal(String consumerTag, ShutdownSignalException signal) {
-        if (!signal.isInitiatedByApplication()) {
-            replaceSession();
+        if (retired) {
+            return;
         }
+        // Whoever closed it (the broker, or the client after an error), the pool did not: this session is gone.
+        LOG.warning("a session of '" + endpoint.queue().name() + "' was closed: " + signal.getMessage());
+        fail(signal);
     }
 
     private void handle(long tag, AMQP.BasicProperties properties, byte[] body) {
@@ -149,15 +161,29 @@ final class SessionConsumer extends DefaultConsumer {
         }
         DeliveredTask task = new DeliveredTask(envelope, headers, invocationDeadline(deadline));
         TaskOutcome outcome;
-        Throwable failure = null;
-        byte[] result = null;
-        lifecycle.started(envelope.queue(), envelope.id(), envelope.attempt(), envelope.submittedAt(), clock.millis());
-        try {
-            result = invoker.invoke(task);
-            outcome = TaskOutcome.DONE;
-        } catch (Throwable t) {
-            failure = t;
-            outcome = TaskOutcome.of(t, envelope.attempt(), endpoint.maxAttempts());
+        Throwable failure;
+        byte[] result;
+        while (true) {
+            failure = null;
+            result = null;
+            lifecycle.started(
+                    envelope.queue(), envelope.id(), envelope.attempt(), envelope.submittedAt(), clock.millis());
+            try {
+                result = invoker.invoke(task);
+                outcome = TaskOutcome.DONE;
+            } catch (Throwable t) {
+                failure = t;
+                outcome = TaskOutcome.of(t, envelope.attempt(), endpoint.maxAttempts());
+            }
+            if (outcome != TaskOutcome.RETURN || returnToQueue(envelope, received)) {
+                break;
+            }
+            // The queue is full: the task stays here, unacknowledged, and runs again after a pause. Handing it back
+            // (nack with requeue) would count as a failed delivery against x-delivery-limit on a quorum queue.
+            pause(returnBackoff.next());
+            if (stopped) {
+                return;
+            }
         }
         switch (outcome) {
             case DONE -> {
@@ -178,7 +204,7 @@ final class SessionConsumer extends DefaultConsumer {
                         Level.INFO,
                         "task " + envelope.id() + " of '" + envelope.queue() + "' failed on attempt "
                                 + envelope.attempt() + "; retrying through " + retryQueue + ": " + failure);
-                redirect.retry(retryQueue, next, wireHeaders(next, received));
+                settlement.retry(retryQueue, next, wireHeaders(next, received));
                 lifecycle.retrying(
                         envelope.queue(),
                         envelope.id(),
@@ -204,7 +230,9 @@ final class SessionConsumer extends DefaultConsumer {
                         failure.getClass().getName(),
                         errorMessage(failure));
             }
-            case RETURN -> redirect.requeue(envelope, wireHeaders(envelope, received));
+            case RETURN -> {
+                // copied back by returnToQueue
+            }
         }
         finished(tag);
         if (outcome == TaskOutcome.RETURN) {
@@ -248,6 +276,17 @@ final class SessionConsumer extends DefaultConsumer {
                 message);
     }
 
+    /** Whether the task went back to the tail of its queue; false when the queue is full and refused it. */
+    private boolean returnToQueue(TaskEnvelope envelope, Map<String, Object> received) {
+        try {
+            settlement.returnToQueue(envelope, wireHeaders(envelope, received));
+            return true;
+        } catch (QueueFullException full) {
+            LOG.fine(() -> "queue '" + envelope.queue() + "' is full; task " + envelope.id() + " waits in its session");
+            return false;
+        }
+    }
+
     private TaskEnvelope decode(AMQP.BasicProperties properties, Map<String, String> headers, byte[] body) {
         try {
             return TaskEnvelope.fromWire(headers, properties, endpoint.queue().name(), body);
@@ -271,7 +310,7 @@ final class SessionConsumer extends DefaultConsumer {
         headers.put(WireHeaders.ERROR_CLASS, errorClass);
         headers.put(WireHeaders.ERROR_MESSAGE, message);
         headers.put(WireHeaders.FAILED_AT, clock.millis());
-        redirect.deadLetter(endpoint.queue().deadLetterQueue(), envelope, headers);
+        settlement.deadLetter(endpoint.queue().deadLetterQueue(), envelope, headers);
     }
 
     private static String errorMessage(Throwable failure) {
@@ -305,7 +344,7 @@ final class SessionConsumer extends DefaultConsumer {
             acknowledged = unacknowledged < ackEvery || acknowledge();
         }
         if (!acknowledged) {
-            replaceSession();
+            fail(new IllegalStateException("acknowledgement failed"));
         }
     }
 
@@ -316,7 +355,7 @@ final class SessionConsumer extends DefaultConsumer {
             acknowledged = unacknowledged == 0 || acknowledge();
         }
         if (!acknowledged) {
-            replaceSession();
+            fail(new IllegalStateException("acknowledgement failed"));
         }
     }
 
@@ -335,10 +374,31 @@ final class SessionConsumer extends DefaultConsumer {
         }
     }
 
-    /** Stops this consumer and has the pool replace it; outside this consumer's lock, as the pool takes its own. */
-    private void replaceSession() {
+    /**
+     * Stops this session and reports it to the pool, once; outside this consumer's lock, as the pool takes its own.
+     * Nothing is reported after {@link #retire}.
+     */
+    private void fail(Throwable cause) {
         stop();
-        sessionFailed.run();
+        if (!retired && reported.compareAndSet(false, true)) {
+            sessionFailed.accept(this, cause);
+        }
+    }
+
+    /** The pool is closing or replacing this session: it stops, and its channel's closing is no failure. */
+    void retire() {
+        retired = true;
+        stop();
+    }
+
+    /** Closes this session's channel, which returns its unacknowledged deliveries to the queue. */
+    void abortChannel() {
+        retire();
+        try {
+            getChannel().abort();
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.FINE, "aborting a session of '" + endpoint.queue().name() + "'", e);
+        }
     }
 
     /** Takes no new deliveries from now on; finished ones can still be flushed. */

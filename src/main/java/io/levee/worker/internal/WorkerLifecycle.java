@@ -6,7 +6,7 @@ import io.levee.messaging.Broker;
 import io.levee.messaging.BrokerReady;
 import io.levee.messaging.ControlPlane;
 import io.levee.messaging.QueueControl;
-import io.levee.messaging.RedirectPublisher;
+import io.levee.messaging.SettlementPublisher;
 import io.levee.messaging.TaskLifecycle;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.BeforeDestroyed;
@@ -21,7 +21,7 @@ import java.util.logging.Logger;
 
 /**
  * Starts a consumer pool per handler once the broker is ready (worker role), and drains them on shutdown before any
- * application-scoped bean (the redirect publisher an in-flight outcome needs) is destroyed.
+ * application-scoped bean (the settlement publisher an in-flight outcome needs) is destroyed.
  */
 @ApplicationScoped
 public class WorkerLifecycle {
@@ -30,7 +30,7 @@ public class WorkerLifecycle {
 
     private final LeveeConfig config;
     private final Broker broker;
-    private final RedirectPublisher redirect;
+    private final SettlementPublisher settlement;
     private final HandlerExtension handlers;
     private final BeanManager beans;
     private final ControlPlane control;
@@ -47,7 +47,7 @@ public class WorkerLifecycle {
     WorkerLifecycle(
             LeveeConfig config,
             Broker broker,
-            RedirectPublisher redirect,
+            SettlementPublisher settlement,
             HandlerExtension handlers,
             BeanManager beans,
             ControlPlane control,
@@ -58,7 +58,7 @@ public class WorkerLifecycle {
         this.lifecycle = lifecycle;
         this.config = config;
         this.broker = broker;
-        this.redirect = redirect;
+        this.settlement = settlement;
         this.handlers = handlers;
         this.beans = beans;
     }
@@ -75,7 +75,7 @@ public class WorkerLifecycle {
                     endpoint,
                     new HandlerInvoker(endpoint.definition().handler().apply(beans)),
                     broker,
-                    redirect,
+                    settlement,
                     config.worker(),
                     Clock.systemUTC(),
                     lifecycle);
