@@ -41,6 +41,7 @@ public class WorkerLifecycle {
     // below never runs there: this hook drains instead, and the JVM waits for it (SigtermIT).
     private final Thread drainOnExit =
             Thread.ofPlatform().name("levee-drain-on-exit").unstarted(this::drainAll);
+    private boolean starting;
     private volatile boolean started;
 
     @Inject
@@ -64,11 +65,11 @@ public class WorkerLifecycle {
     }
 
     synchronized void start(@Observes BrokerReady ready) {
-        if (!config.role().consumes() || started) {
+        if (!config.role().consumes() || starting) {
             return;
         }
         // Set first: whatever fails below, consumers are never started a second time for the same queue.
-        started = true;
+        starting = true;
         control.all().forEach(this::controlled);
         for (HandlerEndpoint endpoint : handlers.registry().endpoints()) {
             ConsumerPool pool = new ConsumerPool(
@@ -85,6 +86,7 @@ public class WorkerLifecycle {
             pool.start();
             pools.add(pool);
         }
+        started = true;
         control.onChange(this::controlled);
         if (!pools.isEmpty()) {
             Runtime.getRuntime().addShutdownHook(drainOnExit);
