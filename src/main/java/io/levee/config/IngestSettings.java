@@ -10,6 +10,12 @@ import java.time.Duration;
  * @param batchMaxBodySize bytes of one batch body, after gzip decoding; more is a 413
  * @param publishTimeout   how long a request may wait for its broker confirm, retries included, before a 503
  * @param rateWindow       window over which ingest and drain rates are reported and Retry-After is estimated
+ * @param requestTimeout   how long a task or batch body may take to arrive; past it the request is answered 408
  */
 public record IngestSettings(
-        int batchMaxItems, long maxBodySize, long batchMaxBodySize, Duration publishTimeout, Duration rateWindow) {}
+        int batchMaxItems,
+        long maxBodySize,
+        long batchMaxBodySize,
+        Duration publishTimeout,
+        Duration rateWindow,
+        Duration requestTimeout) {}

@@ -93,7 +93,8 @@ public record LeveeConfig(
                 s.size("levee.ingest.max-body-size", "256KiB", 2, 64L << 20),
                 s.size("levee.ingest.batch-max-body-size", "4MiB", 2, 256L << 20),
                 s.duration("levee.ingest.publish-timeout", "6s"),
-                s.duration("levee.ingest.rate-window", "30s"));
+                s.duration("levee.ingest.rate-window", "30s"),
+                s.duration("levee.ingest.request-timeout", "10s"));
         IdempotencySettings idempotency = new IdempotencySettings(
                 s.optionalUri("levee.idempotency.redis-uri", "redis", "rediss"),
                 s.duration("levee.idempotency.ttl", "24h"),

@@ -7,11 +7,14 @@ import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import io.levee.config.LeveeConfig;
 import io.levee.config.Part;
 import io.levee.config.PartOf;
 import io.levee.security.Identity;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.io.InputStream;
+import java.time.Duration;
 import java.util.Map;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -30,10 +33,12 @@ public class TaskRoutes implements HttpService {
     private static final Logger LOG = Logger.getLogger(TaskRoutes.class.getName());
 
     private final TaskIntake intake;
+    private final Duration requestTimeout;
 
     @Inject
-    TaskRoutes(TaskIntake intake) {
+    TaskRoutes(TaskIntake intake, LeveeConfig config) {
         this.intake = intake;
+        this.requestTimeout = config.ingest().requestTimeout();
     }
 
     @Override
@@ -49,19 +54,24 @@ public class TaskRoutes implements HttpService {
         String submittedBy = req.context().get(Identity.class).map(Identity::id).orElse(null);
         TaskIntake.Answer answer;
         try {
+            InputStream body = new DeadlineInputStream(req.content().inputStream(), requestTimeout);
             answer = batch
-                    ? intake.submitBatch(queue, headers, req.content().inputStream(), submittedBy)
-                    : intake.submit(queue, headers, req.content().inputStream(), submittedBy);
+                    ? intake.submitBatch(queue, headers, body, submittedBy)
+                    : intake.submit(queue, headers, body, submittedBy);
             answer.headers().forEach(res::header);
             res.header(HeaderNames.CONTENT_TYPE, "application/json");
         } catch (ProblemException p) {
-            answer = problem(res, p, req.path().path());
+            if (p.type() == ProblemType.REQUEST_TIMEOUT) {
+                // The rest of the body is not waited for: the connection closes after the answer.
+                res.header(HeaderNames.CONNECTION, "close");
+            }
+            answer = problem(res, p, req.path().absolute().path());
         } catch (RuntimeException e) {
-            LOG.log(Level.SEVERE, "unexpected error on " + req.path().path(), e);
+            LOG.log(Level.SEVERE, "unexpected error on " + req.path().absolute().path(), e);
             answer = problem(
                     res,
                     new ProblemException(ProblemType.INTERNAL, "unexpected error; see the server log"),
-                    req.path().path());
+                    req.path().absolute().path());
         }
         res.status(Status.create(answer.status()));
         res.send(answer.body());

@@ -22,7 +22,12 @@ class IngestSettingsTest {
         assertThat(
                 c.ingest(),
                 is(new IngestSettings(
-                        500, 256 * 1024, 4 * 1024 * 1024, Duration.ofSeconds(6), Duration.ofSeconds(30))));
+                        500,
+                        256 * 1024,
+                        4 * 1024 * 1024,
+                        Duration.ofSeconds(6),
+                        Duration.ofSeconds(30),
+                        Duration.ofSeconds(10))));
         assertThat(c.idempotency(), is(new IdempotencySettings(Optional.empty(), Duration.ofHours(24), 100_000)));
         assertThat(c.queue("orders").orElseThrow().schema(), is(Optional.empty()));
         assertThat(c.queue("orders").orElseThrow().ingestMaxRate(), is(0L));

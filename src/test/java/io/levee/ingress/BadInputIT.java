@@ -142,13 +142,24 @@ class BadInputIT {
                                         .POST(HttpRequest.BodyPublishers.ofByteArray(bytes("{}")))
                                         .build(),
                                 400,
-                                null))
+                                "invalid-request"),
+                        of(
+                                "unknown Content-Encoding",
+                                base -> post(base + TASKS, "application/json", "br", bytes("{}")),
+                                415,
+                                "unsupported-media-type"),
+                        json(
+                                "batch over the server's payload cap",
+                                TASKS + "/batch",
+                                bytes("[" + " ".repeat(6 * 1024 * 1024) + "]"),
+                                413,
+                                "payload-too-large"))
                 .map(Arguments::of);
     }
 
     /**
-     * Oversized headers are refused by Helidon before any Levee code runs (server.protocols.http_1_1.max-headers-size),
-     * with a bare 400: that case checks the status and that nothing was enqueued, not a problem type.
+     * Oversized headers, an unknown Content-Encoding and a body over server.max-payload-size are refused by Helidon
+     * before any Levee code runs; ServerProblems makes those answers problem documents too.
      */
     @ParameterizedTest(name = "{0}")
     @MethodSource("badInput")
