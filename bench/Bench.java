@@ -24,17 +24,24 @@ import java.util.Map;
  * <li>{@code drain}: Levee's demo handler as a no-op vs RabbitMQ PerfTest consuming the same kind of queue, rounds
  * interleaved; also Levee with one ack per task ({@code levee.worker.ack-batch=1}) for the ack-mode choice.</li>
  * <li>{@code scaling}: Levee with a 5 ms handler at concurrency 1, 4 and 8.</li>
+ * <li>{@code dedup}: the no-op drain without duplicate suppression, with it in memory and with it in Redis
+ * ({@code LEVEE_BENCH_REDIS_URI}, default db 5 of 127.0.0.1:6379), rounds interleaved, with CPU per 1,000 tasks of the
+ * Levee process, the broker and Redis.</li>
+ * <li>{@code batch}: a handler inserting into PostgreSQL one row per call vs a batch handler inserting up to 500 rows
+ * per call ({@code bench/batch/src}, run in Levee's jar), 4 sessions each, rounds interleaved.</li>
  * </ul>
+ * {@code LEVEE_BENCH_AMQP_URI} and {@code LEVEE_BENCH_PORT} move the benchmark to another virtual host and port.
  * Only 127.0.0.1 is used; every child process has a deadline.
  */
 public final class Bench {
 
-    static final String URI = "amqp://guest:guest@127.0.0.1:5672";
+    static final String URI = System.getenv().getOrDefault("LEVEE_BENCH_AMQP_URI", "amqp://guest:guest@127.0.0.1:5672");
+    static final String REDIS = System.getenv().getOrDefault("LEVEE_BENCH_REDIS_URI", "redis://127.0.0.1:6379/5");
     /** Levee's own queue for the benchmark, served by the demo handler ({@code levee.demo.queue}). */
     static final String LEVEE_QUEUE = "bench-drain";
 
     static final String PT_QUEUE = "bench-perftest";
-    static final int LEVEE_PORT = 18101;
+    static final int LEVEE_PORT = Integer.parseInt(System.getenv().getOrDefault("LEVEE_BENCH_PORT", "18101"));
     static final Duration CHILD_DEADLINE = Duration.ofMinutes(3);
 
     static Path root;
@@ -52,7 +59,9 @@ public final class Bench {
             switch (mode) {
                 case "drain" -> drain(c, smoke);
                 case "scaling" -> scaling(c, smoke);
-                default -> throw new IllegalArgumentException("mode: drain | scaling");
+                case "dedup" -> dedup(c, smoke);
+                case "batch" -> batch(c, smoke);
+                default -> throw new IllegalArgumentException("mode: drain | scaling | dedup | batch");
             }
         }
     }
@@ -93,6 +102,176 @@ public final class Bench {
                     median(leveeAckEach) / median(perfTest));
         }
         System.out.printf(Locale.ROOT, "drain ratio: %.2f%n", ratio);
+    }
+
+    static void dedup(Connection c, boolean smoke) throws Exception {
+        int n = smoke ? 30_000 : 100_000;
+        int rounds = smoke ? 1 : 3;
+        Map<String, List<String>> variants = new java.util.LinkedHashMap<>();
+        variants.put("off", List.of());
+        variants.put("memory", List.of("-Dlevee.queues." + LEVEE_QUEUE + ".deduplicate=true"));
+        variants.put(
+                "redis",
+                List.of(
+                        "-Dlevee.queues." + LEVEE_QUEUE + ".deduplicate=true",
+                        "-Dlevee.state.redis-uri=" + REDIS,
+                        "-Dlevee.state.key-prefix=levee-bench-" + System.currentTimeMillis() + ":"));
+        Map<String, List<Double>> rates = new java.util.LinkedHashMap<>();
+        System.out.printf(Locale.ROOT, "load average before: %s%n", loadAverage());
+        for (int r = 1; r <= rounds; r++) {
+            for (Map.Entry<String, List<String>> v : variants.entrySet()) {
+                fill(c, LEVEE_QUEUE, n);
+                List<String> command = new ArrayList<>(levee(4, 100, "PT0S", 32));
+                command.addAll(1, v.getValue());
+                cpu.clear();
+                double rate = measure(c, LEVEE_QUEUE, n, command);
+                rates.computeIfAbsent(v.getKey(), k -> new ArrayList<>()).add(rate);
+                System.out.printf(
+                        Locale.ROOT,
+                        "round %d dedup %-7s %,10.0f msg/s  CPU ms per 1,000 tasks: levee %.1f, broker %.1f, redis %.1f%n",
+                        r,
+                        v.getKey(),
+                        rate,
+                        cpu.getOrDefault("levee", 0.0),
+                        cpu.getOrDefault("broker", 0.0),
+                        cpu.getOrDefault("redis", 0.0));
+            }
+        }
+        double off = median(rates.get("off"));
+        for (String k : rates.keySet()) {
+            System.out.printf(
+                    Locale.ROOT,
+                    "dedup %-7s median %,10.0f msg/s (%.2fx off)%n",
+                    k,
+                    median(rates.get(k)),
+                    median(rates.get(k)) / off);
+        }
+        System.out.printf(Locale.ROOT, "load average after: %s%n", loadAverage());
+    }
+
+    static void batch(Connection c, boolean smoke) throws Exception {
+        int n = smoke ? 20_000 : 100_000;
+        int rounds = smoke ? 1 : 3;
+        List<String> command = List.of(
+                javaBin,
+                "-Dlevee.role=worker",
+                "-Dserver.port=" + LEVEE_PORT,
+                "-Dlevee.auth.enabled=false",
+                "-Dserver.host=127.0.0.1",
+                "-Dlevee.amqp.uri=" + URI,
+                "-Dlevee.queues.bench-pg-row.max-length=1000000",
+                "-Dlevee.queues.bench-pg-batch.max-length=1000000",
+                "-Dlevee.demo.log=false",
+                "-Dbench.pg.url=" + System.getProperty("bench.pg.url"),
+                "-cp",
+                System.getProperty("bench.batch.classpath"),
+                "io.helidon.microprofile.cdi.Main");
+        declaredBy(c, "bench-pg-batch", command);
+        Map<String, List<Double>> rates = new java.util.LinkedHashMap<>();
+        System.out.printf(Locale.ROOT, "load average before: %s%n", loadAverage());
+        for (int r = 1; r <= rounds; r++) {
+            for (String queue : List.of("bench-pg-row", "bench-pg-batch")) {
+                fill(c, queue, n);
+                cpu.clear();
+                double rate = measure(c, queue, n, command);
+                rates.computeIfAbsent(queue, k -> new ArrayList<>()).add(rate);
+                System.out.printf(
+                        Locale.ROOT,
+                        "round %d %-15s %,10.0f tasks/s  CPU ms per 1,000 tasks: levee %.1f, broker %.1f, postgres %.1f%n",
+                        r,
+                        queue,
+                        rate,
+                        cpu.getOrDefault("levee", 0.0),
+                        cpu.getOrDefault("broker", 0.0),
+                        cpu.getOrDefault("postgres", 0.0));
+            }
+        }
+        double row = median(rates.get("bench-pg-row"));
+        double batch = median(rates.get("bench-pg-batch"));
+        System.out.printf(
+                Locale.ROOT,
+                "one row per call median %,.0f tasks/s; 500-row batches median %,.0f tasks/s (%.1fx)%n",
+                row,
+                batch,
+                batch / row);
+        System.out.printf(Locale.ROOT, "load average after: %s%n", loadAverage());
+    }
+
+    /** Starts Levee with {@code command} once when {@code queue} does not exist yet, until it declared it. */
+    static void declaredBy(Connection c, String queue, List<String> command) throws Exception {
+        try (Channel ch = c.createChannel()) {
+            ch.queueDeclarePassive(queue);
+            return;
+        } catch (IOException missing) {
+            System.out.println("declaring " + queue);
+        }
+        Process p = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start();
+        long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+        try {
+            while (System.nanoTime() < deadline) {
+                try (Channel ch = c.createChannel()) {
+                    ch.queueDeclarePassive(queue);
+                    return;
+                } catch (IOException notYet) {
+                    Thread.sleep(200);
+                }
+            }
+            throw new IllegalStateException("Levee did not declare queue " + queue + " within a minute");
+        } finally {
+            p.destroy();
+            p.waitFor();
+        }
+    }
+
+    /** CPU ms per 1,000 tasks of each process on the path during the last measured window. */
+    static final Map<String, Double> cpu = new HashMap<>();
+
+    static String loadAverage() {
+        try {
+            return java.nio.file.Files.readString(Path.of("/proc/loadavg")).trim();
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+
+    /** utime + stime of a process in ms (Linux), or -1; pid -2 sums every process named postgres. */
+    static double cpuMs(long pid) {
+        if (pid == -2) {
+            return ProcessHandle.allProcesses()
+                    .mapToLong(ProcessHandle::pid)
+                    .filter(p -> comm(p).equals("postgres"))
+                    .mapToDouble(Bench::cpuMs)
+                    .filter(ms -> ms >= 0)
+                    .sum();
+        }
+        try {
+            String stat = java.nio.file.Files.readString(Path.of("/proc/" + pid + "/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10.0;
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /** The first process whose name ({@code /proc/<pid>/comm}) is this; readable for other users' processes too. */
+    static long pidOf(String name) {
+        return ProcessHandle.allProcesses()
+                .mapToLong(ProcessHandle::pid)
+                .filter(pid -> comm(pid).equals(name))
+                .findFirst()
+                .orElse(-1);
+    }
+
+    static String comm(long pid) {
+        try {
+            return java.nio.file.Files.readString(Path.of("/proc/" + pid + "/comm"))
+                    .trim();
+        } catch (IOException | RuntimeException e) {
+            return "";
+        }
     }
 
     static void scaling(Connection c, boolean smoke) throws Exception {
@@ -166,6 +345,9 @@ public final class Bench {
         long deadline = System.nanoTime() + CHILD_DEADLINE.toNanos();
         long start = 0;
         long startDepth = 0;
+        long[] pids = {p.pid(), pidOf("beam.smp"), pidOf("redis-server"), -2};
+        String[] names = {"levee", "broker", "redis", "postgres"};
+        double[] cpuAtStart = new double[pids.length];
         try (Channel ch = c.createChannel()) {
             while (true) {
                 long now = System.nanoTime();
@@ -173,8 +355,16 @@ public final class Bench {
                 if (start == 0 && depth <= n * 0.9) {
                     start = now;
                     startDepth = depth;
+                    for (int i = 0; i < pids.length; i++) {
+                        cpuAtStart[i] = cpuMs(pids[i]);
+                    }
                 }
                 if (depth == 0) {
+                    for (int i = 0; i < pids.length; i++) {
+                        if (pids[i] != -1 && cpuAtStart[i] >= 0) {
+                            cpu.put(names[i], (cpuMs(pids[i]) - cpuAtStart[i]) / (startDepth / 1000.0));
+                        }
+                    }
                     return startDepth / ((now - start) / 1e9);
                 }
                 if (now > deadline || !p.isAlive()) {
@@ -230,11 +420,13 @@ public final class Bench {
     /** Empties the queue and puts n 1 KB tasks in Levee's wire format on it, confirmed. */
     static void fill(Connection c, String queue, int n) throws Exception {
         byte[] body = ("{\"payload\":\"" + "x".repeat(1024 - 14) + "\"}").getBytes();
+        // Unique per fill: duplicate suppression must see new tasks in every round.
+        String run = Long.toString(System.nanoTime(), 36);
         try (Channel ch = c.createChannel()) {
             ch.queuePurge(queue);
             ch.confirmSelect();
             for (int i = 0; i < n; i++) {
-                String id = "bench-" + i;
+                String id = "bench-" + run + "-" + i;
                 Map<String, Object> headers = new HashMap<>();
                 headers.put("levee-task-id", id);
                 headers.put("levee-queue", queue);

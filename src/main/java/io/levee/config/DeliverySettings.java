@@ -12,8 +12,11 @@ import java.util.Optional;
  * @param maxRate     most requests per second the downstream is sent
  * @param maxInFlight most requests awaiting an answer at once
  * @param timeout     how long one request may take before it counts as failed (and is retried)
+ * @param adaptive    how the rate follows the downstream's latency ({@code delivery.adaptive.*})
+ * @param circuit     when requests stop because too many failed ({@code delivery.circuit.*})
  */
-public record DeliverySettings(URI url, int maxRate, int maxInFlight, Duration timeout) {
+public record DeliverySettings(
+        URI url, int maxRate, int maxInFlight, Duration timeout, AdaptiveSettings adaptive, CircuitSettings circuit) {
 
     /** The delivery settings of a queue, or empty when it has no {@code delivery.url}. */
     static Optional<DeliverySettings> read(Settings s, String queue) {
@@ -33,10 +36,13 @@ public record DeliverySettings(URI url, int maxRate, int maxInFlight, Duration t
                 || url.getHost() == null) {
             throw new InvalidConfigurationException(prefix + "url", raw, "an http:// or https:// URL");
         }
+        int maxRate = s.integer(prefix + "max-rate", 100, 1, 1_000_000);
         return Optional.of(new DeliverySettings(
                 url,
-                s.integer(prefix + "max-rate", 100, 1, 1_000_000),
+                maxRate,
                 s.integer(prefix + "max-in-flight", 16, 1, 10_000),
-                s.duration(prefix + "timeout", "10s")));
+                s.duration(prefix + "timeout", "10s"),
+                AdaptiveSettings.read(s, prefix + "adaptive.", maxRate),
+                CircuitSettings.read(s, prefix + "circuit.")));
     }
 }

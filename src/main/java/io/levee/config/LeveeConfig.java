@@ -124,6 +124,8 @@ public record LeveeConfig(
                 DeliverySettings.read(s, name),
                 BindingSettings.read(s, keys, name),
                 s.optionalString(p + "task-ttl").map(v -> s.duration(p + "task-ttl", v)),
-                maxDelay(s, p + "max-delay"));
+                maxDelay(s, p + "max-delay"),
+                s.optionalString(p + "deduplicate").map(v -> s.bool(p + "deduplicate", false)),
+                s.duration(p + "deduplicate-ttl", "24h"));
     }
 }

@@ -19,6 +19,8 @@ import java.util.Optional;
  * @param bindings      extra exchanges the queue is bound to ({@code bindings.<name>.*}), besides {@code levee.tasks}
  * @param taskTtl       how long after submission a task without its own deadline may still start ({@code task-ttl})
  * @param maxDelay      the longest delay a submission may ask for ({@code max-delay}); zero refuses delays
+ * @param deduplicate   whether repeats of succeeded tasks skip the handler ({@code deduplicate}), when configured
+ * @param deduplicateTtl how long a succeeded task id is remembered for that ({@code deduplicate-ttl})
  */
 public record QueueSettings(
         String name,
@@ -32,7 +34,9 @@ public record QueueSettings(
         Optional<DeliverySettings> delivery,
         List<BindingSettings> bindings,
         Optional<Duration> taskTtl,
-        Duration maxDelay) {
+        Duration maxDelay,
+        Optional<Boolean> deduplicate,
+        Duration deduplicateTtl) {
 
     /** The longest {@code max-delay}: the delay ladder's top rung is sized for it. */
     public static final Duration MAX_DELAY_LIMIT = Duration.ofDays(30);

@@ -1,10 +1,9 @@
 package io.levee.delivery;
 
 import io.levee.config.DeliverySettings;
-import io.levee.limits.RateLimit;
-import io.levee.limits.RateLimitListener;
-import io.levee.limits.RateLimitSettings;
-import io.levee.limits.RateLimiter;
+import io.levee.limits.AdaptivePace;
+import io.levee.limits.PaceListener;
+import io.levee.limits.PermitBudget;
 import io.levee.limits.RuntimeLimits;
 import io.levee.worker.TaskContext;
 import java.io.IOException;
@@ -12,14 +11,20 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One downstream URL and the pace it is held to: at most {@code maxRate} request starts per second, spaced evenly
- * (a SMOOTH limit, so a backlog never arrives as a burst), and at most {@code maxInFlight} unanswered requests. Both
- * follow the queue's {@link RuntimeLimits} when an operator changes them.
+ * (so a backlog never arrives as a burst), and at most {@code maxInFlight} unanswered requests. Both follow the
+ * queue's {@link RuntimeLimits} when an operator changes them. Below {@code maxRate} the {@link AdaptivePace} sets
+ * the rate from the downstream's latency and answers, and stops sending while its circuit is open.
  */
 final class Downstream {
 
@@ -29,8 +34,7 @@ final class Downstream {
     private final String queue;
     private final DeliverySettings settings;
     private final HttpClient client;
-    private final RateLimitListener listener;
-    private volatile RateLimiter pace;
+    private final AdaptivePace pace;
     private final InFlight inFlight;
     private final AtomicBoolean firstRequest = new AtomicBoolean(true);
     private final CountDownLatch firstAnswered = new CountDownLatch(1);
@@ -39,36 +43,41 @@ final class Downstream {
             String queue,
             DeliverySettings settings,
             HttpClient client,
-            RateLimitListener listener,
+            PermitBudget budget,
+            PaceListener listener,
             RuntimeLimits limits) {
         this.queue = queue;
         this.settings = settings;
         this.client = client;
-        this.listener = listener;
-        this.pace = pace(limits.deliveryMaxRate(queue, settings.maxRate()));
+        this.pace = new AdaptivePace(
+                queue,
+                limits.deliveryMaxRate(queue, settings.maxRate()),
+                settings.adaptive(),
+                settings.circuit(),
+                budget,
+                Downstream::downstreamFailed,
+                listener,
+                MAX_WAIT);
         this.inFlight = new InFlight(limits.deliveryMaxInFlight(queue, settings.maxInFlight()));
         limits.onChange((q, changed) -> {
             if (q.equals(queue)) {
-                pace = pace(limits.deliveryMaxRate(queue, settings.maxRate()));
+                pace.maxRate(limits.deliveryMaxRate(queue, settings.maxRate()));
                 inFlight.resize(limits.deliveryMaxInFlight(queue, settings.maxInFlight()));
             }
         });
     }
 
-    /** Request starts spaced evenly at {@code rate} per second (a rate below 1/s spaces them further apart). */
-    private RateLimiter pace(double rate) {
-        long perMinute = Math.max(1, Math.round(rate * 60));
-        boolean whole = perMinute % 60 == 0;
-        return new RateLimiter(
-                "delivery:" + queue,
-                new RateLimitSettings(
-                        whole ? (int) (perMinute / 60) : (int) perMinute,
-                        whole ? Duration.ofSeconds(1) : Duration.ofMinutes(1),
-                        Duration.ZERO,
-                        RateLimit.Type.SMOOTH,
-                        RateLimit.Mode.WAIT,
-                        MAX_WAIT),
-                listener);
+    AdaptivePace pace() {
+        return pace;
+    }
+
+    /**
+     * What counts against the circuit: the downstream not answering, or answering 408 or 5xx. A 429 is the
+     * downstream pacing us (the rate is cut instead); a 4xx is the task's fault.
+     */
+    static boolean downstreamFailed(Throwable t) {
+        return t instanceof DownstreamUnavailableException
+                && !(t instanceof DownstreamThrottledException throttled && throttled.status() == 429);
     }
 
     /** A semaphore whose number of permits an operator can change while requests hold some. */
@@ -95,7 +104,7 @@ final class Downstream {
      * {@link DownstreamUnavailableException} (retried); any other status throws {@link DownstreamRejectedException}
      * (dead-lettered).
      */
-    void deliver(byte[] payload, TaskContext task) throws InterruptedException {
+    void deliver(byte[] payload, TaskContext task) throws Exception {
         inFlight.acquire();
         try {
             // The first request of a fresh client pays for class loading and connecting (~100 ms here). Sessions
@@ -118,8 +127,11 @@ final class Downstream {
         }
     }
 
-    private void send(byte[] payload, TaskContext task) throws InterruptedException {
-        pace.acquire();
+    private void send(byte[] payload, TaskContext task) throws Exception {
+        pace.call(() -> post(payload, task));
+    }
+
+    private void post(byte[] payload, TaskContext task) throws InterruptedException {
         HttpRequest.Builder request = HttpRequest.newBuilder(settings.url())
                 .timeout(timeout(settings.timeout(), task))
                 .header("Content-Type", "application/json")
@@ -141,7 +153,7 @@ final class Downstream {
             throw new DownstreamUnavailableException(
                     "delivery of task " + task.taskId() + " to " + settings.url() + " failed: " + e, e);
         }
-        classify(response.statusCode(), task.taskId(), abbreviated(response.body()));
+        classify(response, task.taskId());
     }
 
     /**
@@ -156,16 +168,41 @@ final class Downstream {
                 .orElse(configured);
     }
 
-    private void classify(int status, String taskId, String body) {
+    private void classify(HttpResponse<String> response, String taskId) {
+        int status = response.statusCode();
         if (status >= 200 && status < 300) {
             return;
         }
+        String body = abbreviated(response.body());
         String message = "downstream " + settings.url() + " answered " + status + " for task " + taskId
                 + (body.isEmpty() ? "" : ": " + body);
         if (status == 408 || status == 429 || status >= 500) {
+            Optional<Duration> retryAfter =
+                    response.headers().firstValue("Retry-After").flatMap(Downstream::retryAfter);
+            if (status == 429 || retryAfter.isPresent()) {
+                throw new DownstreamThrottledException(message, status, retryAfter);
+            }
             throw new DownstreamUnavailableException(message);
         }
         throw new DownstreamRejectedException(message);
+    }
+
+    /** A {@code Retry-After} in seconds or as an HTTP date; empty when it is neither. */
+    static Optional<Duration> retryAfter(String value) {
+        String v = value.strip();
+        try {
+            long seconds = Long.parseLong(v);
+            return seconds < 0 ? Optional.empty() : Optional.of(Duration.ofSeconds(seconds));
+        } catch (NumberFormatException e) {
+            try {
+                Duration d = Duration.between(
+                        ZonedDateTime.now(ZoneOffset.UTC),
+                        ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME));
+                return Optional.of(d.isNegative() ? Duration.ZERO : d);
+            } catch (DateTimeParseException notADate) {
+                return Optional.empty();
+            }
+        }
     }
 
     private static String abbreviated(String body) {

@@ -3,7 +3,8 @@ package io.levee.delivery;
 import io.levee.config.DeliverySettings;
 import io.levee.config.LeveeConfig;
 import io.levee.config.QueueSettings;
-import io.levee.limits.RateLimitListener;
+import io.levee.limits.DeliveryPaces;
+import io.levee.limits.LocalBudget;
 import io.levee.limits.RuntimeLimits;
 import io.levee.worker.HandlerProvider;
 import io.levee.worker.ProvidedHandler;
@@ -31,7 +32,7 @@ public class HttpDelivery implements HandlerProvider {
     HttpDelivery() {}
 
     @Inject
-    HttpDelivery(LeveeConfig config, RuntimeLimits limits) {
+    HttpDelivery(LeveeConfig config, RuntimeLimits limits, DeliveryPaces paces) {
         List<QueueSettings> delivered = config.queues().values().stream()
                 .filter(q -> q.delivery().isPresent())
                 .toList();
@@ -44,7 +45,14 @@ public class HttpDelivery implements HandlerProvider {
                 .build();
         for (QueueSettings q : delivered) {
             DeliverySettings settings = q.delivery().orElseThrow();
-            Downstream downstream = new Downstream(q.name(), settings, client, RateLimitListener.NONE, limits);
+            Downstream downstream = new Downstream(
+                    q.name(),
+                    settings,
+                    client,
+                    new LocalBudget(limits.deliveryMaxRate(q.name(), settings.maxRate())),
+                    paces.listener(),
+                    limits);
+            paces.register(q.name(), downstream.pace());
             handlers.add(new ProvidedHandler(
                     q.name(),
                     "levee.queues." + q.name() + ".delivery.url",

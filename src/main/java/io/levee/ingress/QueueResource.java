@@ -4,6 +4,8 @@ import io.levee.config.LeveeConfig;
 import io.levee.config.Part;
 import io.levee.config.PartOf;
 import io.levee.config.QueueSettings;
+import io.levee.limits.AdaptivePace;
+import io.levee.limits.DeliveryPaces;
 import io.levee.messaging.Broker;
 import io.levee.messaging.BrokerUnavailableException;
 import io.levee.messaging.ControlPlane;
@@ -35,10 +37,18 @@ public class QueueResource {
     private final QueueRates rates;
     private final QueueSchemas schemas;
     private final ControlPlane control;
+    private final DeliveryPaces paces;
 
     @Inject
-    QueueResource(LeveeConfig config, Broker broker, QueueRates rates, QueueSchemas schemas, ControlPlane control) {
+    QueueResource(
+            LeveeConfig config,
+            Broker broker,
+            QueueRates rates,
+            QueueSchemas schemas,
+            ControlPlane control,
+            DeliveryPaces paces) {
         this.control = control;
+        this.paces = paces;
         this.config = config;
         this.broker = broker;
         this.rates = rates;
@@ -106,7 +116,19 @@ public class QueueResource {
         if (q.schema().isPresent()) {
             s.put("schema", "/v1/queues/" + q.name() + "/schema");
         }
+        paces.state(q.name()).ifPresent(pace -> s.put("delivery", delivery(pace)));
         return s;
+    }
+
+    private static Map<String, Object> delivery(AdaptivePace.State pace) {
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("rate", pace.rate());
+        d.put("maxRate", pace.maxRate());
+        d.put("circuit", pace.circuit());
+        d.put("cuts", pace.cuts());
+        d.put("circuitOpened", pace.circuitOpened());
+        d.put("budget", pace.budget());
+        return d;
     }
 
     private static double round(double rate) {

@@ -32,7 +32,10 @@ public class RateLimitInterceptor implements Serializable {
 
     @AroundInvoke
     Object limit(InvocationContext context) throws Exception {
-        extension.limiter(context.getMethod(), listener).acquire();
+        RateLimiter limiter = extension.limiter(context.getMethod(), listener);
+        for (int i = BatchCalls.permits(context.getMethod()); i > 0; i--) {
+            limiter.acquire();
+        }
         return context.proceed();
     }
 }

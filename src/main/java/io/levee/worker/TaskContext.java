@@ -23,6 +23,15 @@ public interface TaskContext {
     /** 1-based attempt number. */
     int attempt();
 
+    /**
+     * Whether the broker delivered this very message before (AMQP {@code redelivered}, or an {@code x-delivery-count}
+     * above 0): a consumer that took it earlier did not acknowledge it, so it may have been handled, fully or in
+     * part. A retry after a failure is a new attempt ({@link #attempt()}), not a redelivery.
+     */
+    default boolean redelivered() {
+        return false;
+    }
+
     /** Request id of the HTTP request that submitted the task, or null. */
     String requestId();
 

@@ -45,6 +45,31 @@ public @interface TaskHandler {
     /** Unacknowledged tasks buffered per session; {@value #QUEUE_PREFETCH} means the queue's configured value. */
     int prefetch() default QUEUE_PREFETCH;
 
+    /**
+     * Whether a repeat of a task that already succeeded is acknowledged without calling the method again: Levee
+     * records each succeeded task id (in Redis at {@code levee.state.redis-uri}, shared by every replica, else in
+     * this replica's memory) for {@code levee.queues.<queue>.deduplicate-ttl} (default 24h).
+     * {@code levee.queues.<queue>.deduplicate} overrides it. See docs/handlers.md, "Duplicate suppression".
+     */
+    boolean deduplicate() default false;
+
+    /**
+     * Makes this a batch handler when above 0: the method takes a {@code List} of payloads (of {@code String},
+     * {@code byte[]} or a JSON-bound type) and optionally a {@code List<TaskContext>} of the same length and order,
+     * and is called with up to this many tasks, or with what arrived within {@link #batchWait()} of the first. It
+     * never exceeds the prefetch: without a configured prefetch the session's prefetch is raised to this size; a
+     * smaller configured one fails deployment. Returning acknowledges every task; {@link BatchFailure} fails the
+     * items it names; any other exception fails the whole batch, each task on its own attempt count. See
+     * docs/handlers.md, "Batch handlers".
+     */
+    int batchSize() default 0;
+
+    /**
+     * How long a batch handler waits after the first task of a batch for more, as a duration ({@code 200ms},
+     * {@code 1s}, {@code PT0.2S}).
+     */
+    String batchWait() default "100ms";
+
     /** The {@link #prefetch()} that defers to configuration. */
     int QUEUE_PREFETCH = -1;
 }

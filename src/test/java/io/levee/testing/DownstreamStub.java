@@ -32,6 +32,7 @@ public final class DownstreamStub implements BeforeAllCallback, AfterAllCallback
     private static final List<Arrival> ARRIVALS = new CopyOnWriteArrayList<>();
     private static final Map<String, Deque<Integer>> SCRIPTS = new ConcurrentHashMap<>();
     private static final Map<String, Integer> STEADY = new ConcurrentHashMap<>();
+    private static final Map<String, java.time.Duration> DELAYS = new ConcurrentHashMap<>();
     private static HttpServer server;
 
     /**
@@ -82,6 +83,11 @@ public final class DownstreamStub implements BeforeAllCallback, AfterAllCallback
         STEADY.put(path, status);
     }
 
+    /** Answers every request to {@code path} only after {@code delay} (zero: at once), like a slowed backend. */
+    public static void delay(String path, java.time.Duration delay) {
+        DELAYS.put(path, delay);
+    }
+
     /** The requests that arrived at {@code path} so far, in order of arrival. */
     public static List<Arrival> arrivals(String path) {
         return ARRIVALS.stream().filter(a -> a.path().equals(path)).toList();
@@ -106,6 +112,14 @@ public final class DownstreamStub implements BeforeAllCallback, AfterAllCallback
                 new Headers(exchange.getRequestHeaders()),
                 ByteBuffer.wrap(body).asReadOnlyBuffer(),
                 status));
+        java.time.Duration delay = DELAYS.getOrDefault(path, java.time.Duration.ZERO);
+        if (!delay.isZero()) {
+            try {
+                Thread.sleep(delay);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         byte[] answer = ("{\"status\":" + status + "}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
         exchange.getResponseHeaders().set("Content-Type", "application/json");
         exchange.sendResponseHeaders(status, answer.length);

@@ -118,4 +118,49 @@ class HandlerDefinitionErrorsTest {
         @TaskHandler(queue = "orders", prefetch = 0)
         public void handle(String payload) {}
     }
+
+    @Test
+    void aBatchHandlerWithoutAListOfPayloadsFailsDeployment() {
+        String failure = deploy(BatchWithoutList.class);
+        assertThat(
+                failure,
+                containsString(BatchWithoutList.class.getName() + "#handle is a batch handler and has a parameter of"
+                        + " type java.lang.String; supported: List<String>, List<byte[]>"));
+    }
+
+    @Test
+    void aBatchAboveAConfiguredPrefetchFailsDeployment() {
+        String failure = deploy(BatchAbovePrefetch.class);
+        assertThat(
+                failure,
+                containsString(BatchAbovePrefetch.class.getName() + "#handle has batchSize = 100 above its prefetch"
+                        + " of 10; a batch never exceeds the prefetch"));
+    }
+
+    @Test
+    void anInvalidBatchWaitFailsDeployment() {
+        String failure = deploy(BatchBadWait.class);
+        assertThat(
+                failure,
+                containsString("@TaskHandler on " + BatchBadWait.class.getName() + "#handle has batchWait = \"soon\";"
+                        + " allowed: a duration from 0 to 1m"));
+    }
+
+    @ApplicationScoped
+    public static class BatchWithoutList {
+        @TaskHandler(queue = "orders", batchSize = 10)
+        public void handle(String payload) {}
+    }
+
+    @ApplicationScoped
+    public static class BatchAbovePrefetch {
+        @TaskHandler(queue = "orders", batchSize = 100, prefetch = 10)
+        public void handle(List<String> payloads) {}
+    }
+
+    @ApplicationScoped
+    public static class BatchBadWait {
+        @TaskHandler(queue = "orders", batchSize = 10, batchWait = "soon")
+        public void handle(List<String> payloads) {}
+    }
 }

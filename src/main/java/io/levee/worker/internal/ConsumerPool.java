@@ -46,6 +46,7 @@ final class ConsumerPool {
     private final WorkerSettings settings;
     private final Clock clock;
     private final TaskLifecycle lifecycle;
+    private final DuplicateFilter duplicates;
     private final Backoff reconnectBackoff = new Backoff(Duration.ofMillis(250), Duration.ofSeconds(30));
     private final Backoff sessionBackoff = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(10));
     private final AtomicBoolean started = new AtomicBoolean();
@@ -66,8 +67,10 @@ final class ConsumerPool {
             SettlementPublisher settlement,
             WorkerSettings settings,
             Clock clock,
-            TaskLifecycle lifecycle) {
+            TaskLifecycle lifecycle,
+            DuplicateFilter duplicates) {
         this.endpoint = endpoint;
+        this.duplicates = duplicates;
         this.lifecycle = lifecycle;
         this.invoker = invoker;
         this.broker = broker;
@@ -168,7 +171,8 @@ final class ConsumerPool {
                 ackEvery,
                 (failed, cause) -> sessionFailed(gen, failed, cause),
                 gate,
-                lifecycle);
+                lifecycle,
+                duplicates);
         if (gate.isOpen()) {
             consumer.consume();
         }

@@ -8,7 +8,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /** The {@link TaskContext} of one delivery. */
-record DeliveredTask(TaskEnvelope envelope, Map<String, String> headers, Optional<Instant> deadline)
+record DeliveredTask(
+        TaskEnvelope envelope, Map<String, String> headers, Optional<Instant> deadline, boolean redelivered)
         implements TaskContext {
 
     DeliveredTask {

@@ -34,6 +34,8 @@ import org.eclipse.microprofile.faulttolerance.Timeout;
  * @param concurrency the concurrency it asks for, if it gives one
  * @param prefetch    the prefetch it asks for, if it gives one
  * @param timeout     the method's MicroProfile {@code @Timeout}, if it has one (the task's deadline)
+ * @param deduplicate whether it asks for repeats of succeeded tasks to be skipped
+ * @param batch       its batch size and wait, when it is a batch handler
  * @param handler     creates the handler the consumers call, once the container runs
  */
 record HandlerDefinition(
@@ -42,6 +44,8 @@ record HandlerDefinition(
         OptionalInt concurrency,
         OptionalInt prefetch,
         Optional<Duration> timeout,
+        boolean deduplicate,
+        Optional<Batch> batch,
         Function<BeanManager, QueueHandler> handler) {
 
     /** What a handler parameter receives. */
@@ -49,16 +53,33 @@ record HandlerDefinition(
         STRING_PAYLOAD,
         BYTES_PAYLOAD,
         JSON_PAYLOAD,
-        CONTEXT
+        CONTEXT,
+        /** A batch handler's list of payloads; {@link Parameter#element()} says of which kind. */
+        PAYLOADS,
+        /** A batch handler's list of contexts, in the order of the payloads. */
+        CONTEXTS
     }
 
     /**
      * One parameter.
      *
-     * @param kind what it receives
-     * @param type its generic type, for JSON binding
+     * @param kind    what it receives
+     * @param type    its generic type (for {@link ParameterKind#PAYLOADS}, the list's element type), for JSON binding
+     * @param element for {@link ParameterKind#PAYLOADS}, the kind of each element; else the same as {@code kind}
      */
-    record Parameter(ParameterKind kind, Type type) {}
+    record Parameter(ParameterKind kind, Type type, ParameterKind element) {
+        Parameter(ParameterKind kind, Type type) {
+            this(kind, type, kind);
+        }
+    }
+
+    /**
+     * A batch handler's batching.
+     *
+     * @param size   at most this many tasks per call
+     * @param window how long to wait for more after the first task of a batch arrived
+     */
+    record Batch(int size, Duration window) {}
 
     private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([^:}]+)(?::([^}]*))?}");
 
@@ -86,19 +107,29 @@ record HandlerDefinition(
         if (Modifier.isStatic(method.getModifiers()) || Modifier.isPrivate(method.getModifiers())) {
             throw new DefinitionException("@TaskHandler method " + where + " must be neither static nor private");
         }
+        Optional<Batch> batch = batch(where, annotation);
         List<Parameter> parameters = new ArrayList<>();
         boolean payload = false;
         Type[] generic = method.getGenericParameterTypes();
         Class<?>[] types = method.getParameterTypes();
         for (int i = 0; i < types.length; i++) {
-            ParameterKind kind = kind(where, types[i]);
-            if (kind != ParameterKind.CONTEXT) {
+            Parameter parameter = batch.isPresent()
+                    ? batchParameter(where, types[i], generic[i])
+                    : new Parameter(kind(where, types[i]), generic[i]);
+            ParameterKind kind = parameter.kind();
+            if (kind != ParameterKind.CONTEXT && kind != ParameterKind.CONTEXTS) {
                 if (payload) {
                     throw new DefinitionException("@TaskHandler method " + where + " takes the payload twice");
                 }
                 payload = true;
             }
-            parameters.add(new Parameter(kind, generic[i]));
+            parameters.add(parameter);
+        }
+        if (batch.isPresent() && !payload) {
+            throw new DefinitionException("@TaskHandler method " + where + " has batchSize = "
+                    + batch.get().size()
+                    + " but takes no List of payloads; a batch handler takes List<String>, List<byte[]> or a List of"
+                    + " a JSON-bound type, and optionally List<TaskContext>");
         }
         Optional<Duration> timeout;
         try {
@@ -113,6 +144,8 @@ record HandlerDefinition(
                 concurrency(where, annotation.concurrency()),
                 prefetch(where, annotation.prefetch()),
                 timeout,
+                annotation.deduplicate(),
+                batch,
                 beans -> new MethodHandler(bean, method, bound, beans));
     }
 
@@ -130,6 +163,8 @@ record HandlerDefinition(
                 provided.source(),
                 concurrency,
                 OptionalInt.empty(),
+                Optional.empty(),
+                false,
                 Optional.empty(),
                 beans -> provided.handler());
     }
@@ -173,6 +208,50 @@ record HandlerDefinition(
         }
         m.appendTail(out);
         return out.toString();
+    }
+
+    private static Optional<Batch> batch(String where, TaskHandler annotation) {
+        int size = annotation.batchSize();
+        if (size == 0) {
+            return Optional.empty();
+        }
+        if (size < 0 || size > 10_000) {
+            throw new DefinitionException("@TaskHandler on " + where + " has batchSize = " + size
+                    + "; allowed: 0 (not a batch handler) or a whole number from 1 to 10000");
+        }
+        String raw = annotation.batchWait();
+        Duration wait;
+        try {
+            wait = io.levee.config.Durations.parse(raw);
+        } catch (ArithmeticException | NumberFormatException e) {
+            wait = null;
+        }
+        if (wait == null || wait.isNegative() || wait.compareTo(Duration.ofMinutes(1)) > 0) {
+            throw new DefinitionException("@TaskHandler on " + where + " has batchWait = \"" + raw
+                    + "\"; allowed: a duration from 0 to 1m such as 200ms, 1s or PT0.2S");
+        }
+        return Optional.of(new Batch(size, wait));
+    }
+
+    /** A parameter of a batch handler: a List of payloads or of contexts. */
+    private static Parameter batchParameter(String where, Class<?> type, Type generic) {
+        Type element = type == List.class && generic instanceof java.lang.reflect.ParameterizedType p
+                ? p.getActualTypeArguments()[0]
+                : null;
+        Class<?> raw = element instanceof Class<?> c
+                ? c
+                : element instanceof java.lang.reflect.ParameterizedType p && p.getRawType() instanceof Class<?> c
+                        ? c
+                        : null;
+        if (raw == null) {
+            throw new DefinitionException("@TaskHandler method " + where + " is a batch handler and has a parameter of"
+                    + " type " + generic.getTypeName() + "; supported: List<String>, List<byte[]>, a List of a class"
+                    + " or record bound from the JSON body, and List<TaskContext>");
+        }
+        if (raw == TaskContext.class) {
+            return new Parameter(ParameterKind.CONTEXTS, element, ParameterKind.CONTEXT);
+        }
+        return new Parameter(ParameterKind.PAYLOADS, element, kind(where, raw));
     }
 
     private static ParameterKind kind(String where, Class<?> type) {

@@ -13,9 +13,15 @@ import java.util.Optional;
  * @param concurrency      consumer sessions
  * @param prefetch         unacknowledged tasks per session
  * @param timeout          the handler's MicroProfile {@code @Timeout}, if it has one (the task's deadline)
+ * @param deduplicate      whether repeats of succeeded tasks skip the handler (configuration over annotation)
  */
 record HandlerEndpoint(
-        HandlerDefinition definition, QueueSettings queue, int concurrency, int prefetch, Optional<Duration> timeout) {
+        HandlerDefinition definition,
+        QueueSettings queue,
+        int concurrency,
+        int prefetch,
+        Optional<Duration> timeout,
+        boolean deduplicate) {
 
     /** Attempts a task gets: the first plus one per retry delay. */
     int maxAttempts() {

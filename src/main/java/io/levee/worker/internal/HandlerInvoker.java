@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.levee.worker.QueueHandler;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /** Runs a queue's handler for one delivered task, whichever way the handler was written. */
 final class HandlerInvoker {
@@ -31,6 +32,30 @@ final class HandlerInvoker {
         }
         handler.handle(task.envelope().body(), task);
         return null;
+    }
+
+    /** Whether the handler is a batch handler; only a {@code @TaskHandler} method can be one. */
+    boolean batch() {
+        return handler instanceof MethodHandler;
+    }
+
+    /**
+     * Binds the payloads of a batch: per task, the bound value or the {@link UnreadablePayloadException} of a body
+     * that does not bind.
+     */
+    List<Object> bindBatch(List<DeliveredTask> tasks) {
+        return ((MethodHandler) handler)
+                .bindBatch(tasks, tasks.stream().map(t -> t.envelope().body()).toList());
+    }
+
+    /**
+     * Invokes a batch handler once for the bound payloads of these tasks.
+     *
+     * @throws Exception whatever the handler (or an interceptor around it) threw, a
+     *     {@link io.levee.worker.BatchFailure} among them
+     */
+    void invokeBatch(List<Object> payloads, List<DeliveredTask> tasks) throws Exception {
+        ((MethodHandler) handler).callBatch(payloads, List.copyOf(tasks));
     }
 
     /** A result that does not serialize is not the task's failure: the status says so instead. */

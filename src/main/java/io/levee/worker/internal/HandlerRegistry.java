@@ -68,7 +68,21 @@ final class HandlerRegistry {
             int prefetch = configured(config, prefix + "prefetch")
                     ? q.prefetch()
                     : h.prefetch().orElse(q.prefetch());
-            endpoints.add(new HandlerEndpoint(h, q, concurrency, prefetch, h.timeout()));
+            if (h.batch().isPresent()) {
+                int size = h.batch().get().size();
+                boolean explicit =
+                        configured(config, prefix + "prefetch") || h.prefetch().isPresent();
+                if (explicit && prefetch < size) {
+                    problems.accept(new DeploymentException("@TaskHandler " + h.source() + " has batchSize = " + size
+                            + " above its prefetch of " + prefetch + "; a batch never exceeds the prefetch: raise"
+                            + " the prefetch or lower batchSize"));
+                    continue;
+                }
+                // A session holds at most prefetch unacknowledged tasks, so a batch can only fill up to it.
+                prefetch = Math.max(prefetch, size);
+            }
+            boolean deduplicate = q.deduplicate().orElse(h.deduplicate());
+            endpoints.add(new HandlerEndpoint(h, q, concurrency, prefetch, h.timeout(), deduplicate));
         }
         List<String> undelivered = leveeConfig.queues().values().stream()
                 .filter(q -> q.delivery().isPresent() && !byQueue.containsKey(q.name()))

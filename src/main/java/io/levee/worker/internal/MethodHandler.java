@@ -30,7 +30,7 @@ final class MethodHandler implements QueueHandler {
         this.parameters = List.copyOf(parameters);
         this.reference = beans.getReference(bean, bean.getBeanClass(), beans.createCreationalContext(bean));
         this.jsonTypes = parameters.stream()
-                .map(p -> p.kind() == HandlerDefinition.ParameterKind.JSON_PAYLOAD
+                .map(p -> p.element() == HandlerDefinition.ParameterKind.JSON_PAYLOAD
                         ? JSON.getTypeFactory().constructType(p.type())
                         : null)
                 .toArray(JavaType[]::new);
@@ -53,12 +53,65 @@ final class MethodHandler implements QueueHandler {
         Object[] args = new Object[jsonTypes.length];
         for (int i = 0; i < args.length; i++) {
             args[i] = switch (parameters.get(i).kind()) {
-                case STRING_PAYLOAD -> new String(payload, StandardCharsets.UTF_8);
-                case BYTES_PAYLOAD -> payload.clone();
-                case JSON_PAYLOAD -> bind(payload, task, jsonTypes[i]);
                 case CONTEXT -> task;
+                case PAYLOADS, CONTEXTS -> throw new IllegalStateException("a batch handler is called with a batch");
+                default -> payload(i, payload, task);
             };
         }
+        return invoke(args);
+    }
+
+    /**
+     * Binds each task's payload as the batch method's payload parameter takes it: the bound value, or the
+     * {@link UnreadablePayloadException} of a task whose body does not bind.
+     */
+    List<Object> bindBatch(List<? extends TaskContext> tasks, List<byte[]> payloads) {
+        int index = payloadIndex();
+        List<Object> bound = new java.util.ArrayList<>(tasks.size());
+        for (int t = 0; t < tasks.size(); t++) {
+            try {
+                bound.add(payload(index, payloads.get(t), tasks.get(t)));
+            } catch (UnreadablePayloadException e) {
+                bound.add(e);
+            }
+        }
+        return bound;
+    }
+
+    /**
+     * Calls a batch method with bound payloads and their contexts, in the same order.
+     *
+     * @throws Exception whatever the method (or an interceptor around it) threw
+     */
+    Object callBatch(List<Object> payloads, List<TaskContext> tasks) throws Exception {
+        Object[] args = new Object[parameters.size()];
+        for (int i = 0; i < args.length; i++) {
+            args[i] = parameters.get(i).kind() == HandlerDefinition.ParameterKind.CONTEXTS
+                    ? List.copyOf(tasks)
+                    : java.util.Collections.unmodifiableList(new java.util.ArrayList<>(payloads));
+        }
+        return io.levee.limits.BatchCalls.call(method, payloads.size(), () -> invoke(args));
+    }
+
+    private int payloadIndex() {
+        for (int i = 0; i < parameters.size(); i++) {
+            if (parameters.get(i).kind() == HandlerDefinition.ParameterKind.PAYLOADS) {
+                return i;
+            }
+        }
+        throw new IllegalStateException(method + " takes no payloads");
+    }
+
+    private Object payload(int i, byte[] payload, TaskContext task) {
+        return switch (parameters.get(i).element()) {
+            case STRING_PAYLOAD -> new String(payload, StandardCharsets.UTF_8);
+            case BYTES_PAYLOAD -> payload.clone();
+            case JSON_PAYLOAD -> bind(payload, task, jsonTypes[i]);
+            default -> throw new IllegalStateException("parameter " + i + " of " + method + " is not a payload");
+        };
+    }
+
+    private Object invoke(Object[] args) throws Exception {
         try {
             return method.invoke(reference, args);
         } catch (InvocationTargetException e) {

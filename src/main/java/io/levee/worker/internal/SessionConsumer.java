@@ -13,13 +13,19 @@ import io.levee.messaging.TaskIds;
 import io.levee.messaging.TaskLifecycle;
 import io.levee.messaging.Topology;
 import io.levee.messaging.WireHeaders;
+import io.levee.worker.BatchFailure;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiConsumer;
 import java.util.logging.Level;
@@ -54,7 +60,11 @@ final class SessionConsumer extends DefaultConsumer {
     private final AtomicBoolean reported = new AtomicBoolean();
     private final PauseGate gate;
     private final TaskLifecycle lifecycle;
+    private final DuplicateFilter duplicates;
     private final Backoff returnBackoff = new Backoff(Duration.ofMillis(20), Duration.ofSeconds(1));
+
+    private final HandlerDefinition.Batch batch;
+    private final BlockingQueue<Delivery> collected = new LinkedBlockingQueue<>();
 
     private volatile boolean inFlight;
     private volatile boolean stopped;
@@ -64,8 +74,7 @@ final class SessionConsumer extends DefaultConsumer {
 
     /**
      * @param ackEvery      finished tasks after which the session acknowledges
-     * @param sessionFailed called once, with the cause, when this session can no longer work correctly and must be
-     *                      replaced
+     * @param sessionFailed called when this session can no longer acknowledge correctly and must be replaced
      */
     SessionConsumer(
             Channel channel,
@@ -76,8 +85,10 @@ final class SessionConsumer extends DefaultConsumer {
             int ackEvery,
             BiConsumer<SessionConsumer, Throwable> sessionFailed,
             PauseGate gate,
-            TaskLifecycle lifecycle) {
+            TaskLifecycle lifecycle,
+            DuplicateFilter duplicates) {
         super(channel);
+        this.duplicates = duplicates;
         this.lifecycle = lifecycle;
         this.gate = gate;
         this.endpoint = endpoint;
@@ -86,32 +97,91 @@ final class SessionConsumer extends DefaultConsumer {
         this.clock = clock;
         this.ackEvery = ackEvery;
         this.sessionFailed = sessionFailed;
+        this.batch = endpoint.definition().batch().orElse(null);
+        if (batch != null) {
+            Thread.ofPlatform()
+                    .daemon()
+                    .name("levee-batch-" + endpoint.queue().name())
+                    .start(this::collectBatches);
+        }
     }
 
     @Override
     public void handleDelivery(String consumerTag, Envelope delivery, AMQP.BasicProperties properties, byte[] body) {
+        if (batch != null) {
+            // Never blocks: at most prefetch deliveries are unacknowledged, and a batch never exceeds the prefetch.
+            collected.add(new Delivery(delivery.getDeliveryTag(), delivery.isRedeliver(), properties, body));
+            return;
+        }
         inFlight = true;
         try {
             gate.awaitOpen(() -> stopped);
             // Once stopped, deliveries stay unacknowledged and go back to the queue when the channel closes.
             if (!stopped) {
-                handle(delivery.getDeliveryTag(), properties, body);
+                handle(delivery.getDeliveryTag(), delivery.isRedeliver(), properties, body);
             }
         } catch (RuntimeException e) {
-            // The outcome's copy was not confirmed (broker unreachable, queue missing or refusing): this task must
-            // not be acknowledged, and a later group acknowledgement would include it. This session stops here; the
-            // pool replaces it, and closing its channel returns the task to the queue.
-            LOG.log(
-                    Level.WARNING,
-                    "cannot record the outcome of a task from '"
-                            + endpoint.queue().name() + "'; replacing this session so that the broker redelivers it",
-                    e);
-            fail(e);
+            outcomeNotRecorded(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
             inFlight = false;
         }
+    }
+
+    /**
+     * A batch handler's session: takes the first waiting delivery, then more until the batch is full or its wait
+     * ran out (plus whatever is already waiting, up to the size), and handles them in one call; one batch at a time,
+     * in delivery order, on this session's own thread.
+     */
+    private void collectBatches() {
+        while (!stopped) {
+            try {
+                Delivery first = collected.poll(100, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                List<Delivery> deliveries = new ArrayList<>();
+                deliveries.add(first);
+                long until = System.nanoTime() + batch.window().toNanos();
+                while (deliveries.size() < batch.size()) {
+                    long left = until - System.nanoTime();
+                    Delivery next = left > 0 ? collected.poll(left, TimeUnit.NANOSECONDS) : null;
+                    if (next == null) {
+                        break;
+                    }
+                    deliveries.add(next);
+                }
+                collected.drainTo(deliveries, batch.size() - deliveries.size());
+                inFlight = true;
+                gate.awaitOpen(() -> stopped);
+                // Once stopped, deliveries stay unacknowledged and go back to the queue when the channel closes.
+                if (!stopped) {
+                    handleBatch(deliveries);
+                }
+            } catch (RuntimeException e) {
+                outcomeNotRecorded(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } finally {
+                inFlight = false;
+            }
+        }
+    }
+
+    /**
+     * The outcome's copy was not confirmed (broker unreachable, queue missing or refusing): this message must not be
+     * acknowledged, and a later group acknowledgement would include it. This session stops here; the pool replaces
+     * it, and closing its channel returns the task to the queue.
+     */
+    private void outcomeNotRecorded(RuntimeException e) {
+        LOG.log(
+                Level.WARNING,
+                "cannot record the outcome of a task from '" + endpoint.queue().name()
+                        + "'; replacing this session so that the broker redelivers it",
+                e);
+        fail(e);
     }
 
     /** The broker cancelled this consumer (its queue was deleted): the session must be set up again. */
@@ -131,7 +201,138 @@ final class SessionConsumer extends DefaultConsumer {
         fail(signal);
     }
 
-    private void handle(long tag, AMQP.BasicProperties properties, byte[] body) {
+    /** A delivery as received, waiting to join a batch. */
+    @SuppressWarnings("ArrayRecordComponent")
+    private record Delivery(long tag, boolean redeliver, AMQP.BasicProperties properties, byte[] body) {}
+
+    /** A delivery that is to be handled: decoded, neither a repeat nor expired. */
+    private record Taken(DeliveredTask task, Map<String, Object> received) {
+        TaskEnvelope envelope() {
+            return task.envelope();
+        }
+    }
+
+    private void handle(long tag, boolean redeliver, AMQP.BasicProperties properties, byte[] body) {
+        Taken taken = take(redeliver, properties, body);
+        if (taken == null) {
+            finished(tag);
+            return;
+        }
+        TaskEnvelope envelope = taken.envelope();
+        TaskOutcome outcome;
+        Throwable failure;
+        byte[] result;
+        while (true) {
+            failure = null;
+            result = null;
+            lifecycle.started(
+                    envelope.queue(), envelope.id(), envelope.attempt(), envelope.submittedAt(), clock.millis());
+            try {
+                result = invoker.invoke(taken.task());
+                outcome = TaskOutcome.DONE;
+            } catch (Throwable t) {
+                failure = t;
+                outcome = TaskOutcome.of(t, envelope.attempt(), endpoint.maxAttempts());
+            }
+            if (outcome != TaskOutcome.RETURN || returnToQueue(taken)) {
+                break;
+            }
+            // The queue is full: the task stays here, unacknowledged, and runs again after a pause. Handing it back
+            // (nack with requeue) would count as a failed delivery against x-delivery-limit on a quorum queue.
+            pause(returnBackoff.next());
+            if (stopped) {
+                return;
+            }
+        }
+        if (outcome != TaskOutcome.RETURN) {
+            settle(taken, outcome, failure, result);
+        }
+        finished(tag);
+        if (outcome == TaskOutcome.RETURN) {
+            // Not the task's fault (bulkhead full, circuit open, rate limit): back off instead of spinning.
+            pause(returnBackoff.next());
+        }
+    }
+
+    /** Whether the task went back to the tail of its queue; false when the queue is full and refused it. */
+    private boolean returnToQueue(Taken taken) {
+        TaskEnvelope envelope = taken.envelope();
+        try {
+            settlement.returnToQueue(envelope, wireHeaders(envelope, taken.received()));
+            return true;
+        } catch (QueueFullException full) {
+            LOG.fine(() -> "queue '" + envelope.queue() + "' is full; task " + envelope.id() + " waits in its session");
+            return false;
+        }
+    }
+
+    /**
+     * One call of a batch handler for these deliveries (in delivery order). Tasks that are unreadable, repeats or
+     * expired are settled on their own first; the others go to the handler together and each gets the outcome of
+     * the call, or its own from a {@link BatchFailure}. Only when every task of the batch is settled are they
+     * finished (acknowledged), since an acknowledgement covers every earlier delivery of the session.
+     */
+    private void handleBatch(List<Delivery> deliveries) {
+        List<Taken> taken = new ArrayList<>();
+        for (Delivery d : deliveries) {
+            Taken t = take(d.redeliver(), d.properties(), d.body());
+            if (t != null) {
+                taken.add(t);
+            }
+        }
+        List<DeliveredTask> tasks = new ArrayList<>();
+        List<Object> payloads = new ArrayList<>();
+        List<Taken> called = new ArrayList<>();
+        List<Object> bound = invoker.bindBatch(taken.stream().map(Taken::task).toList());
+        for (int i = 0; i < taken.size(); i++) {
+            if (bound.get(i) instanceof UnreadablePayloadException e) {
+                settle(taken.get(i), TaskOutcome.DEAD_LETTER, e, null);
+            } else {
+                called.add(taken.get(i));
+                tasks.add(taken.get(i).task());
+                payloads.add(bound.get(i));
+            }
+        }
+        boolean returned = false;
+        if (!called.isEmpty()) {
+            long now = clock.millis();
+            for (Taken t : called) {
+                TaskEnvelope e = t.envelope();
+                lifecycle.started(e.queue(), e.id(), e.attempt(), e.submittedAt(), now);
+            }
+            Throwable whole = null;
+            Map<Integer, Throwable> items = Map.of();
+            try {
+                invoker.invokeBatch(payloads, tasks);
+            } catch (BatchFailure f) {
+                items = f.items();
+            } catch (Throwable t) {
+                whole = t;
+            }
+            for (int i = 0; i < called.size(); i++) {
+                Throwable failure = whole != null ? whole : items.get(i);
+                TaskEnvelope e = called.get(i).envelope();
+                TaskOutcome outcome = failure == null
+                        ? TaskOutcome.DONE
+                        : TaskOutcome.of(failure, e.attempt(), endpoint.maxAttempts());
+                returned |= outcome == TaskOutcome.RETURN;
+                settle(called.get(i), outcome, failure, null);
+            }
+        }
+        for (Delivery d : deliveries) {
+            finished(d.tag());
+        }
+        if (returned) {
+            pause(returnBackoff.next());
+        }
+    }
+
+    /**
+     * Decodes a delivery and settles it at once when it is not to be handled: unreadable (dead-lettered), a repeat
+     * of a succeeded task (skipped), or past its deadline (dead-lettered as expired); then answers null, and the
+     * caller finishes it.
+     */
+    private Taken take(boolean redeliver, AMQP.BasicProperties properties, byte[] body) {
         Map<String, Object> received = properties.getHeaders() == null ? Map.of() : properties.getHeaders();
         Map<String, String> headers = new HashMap<>();
         received.forEach((k, v) -> headers.put(k, String.valueOf(v)));
@@ -149,45 +350,31 @@ final class SessionConsumer extends DefaultConsumer {
                     clock.millis(),
                     e.getClass().getName(),
                     e.getMessage());
-            finished(tag);
-            return;
+            return null;
+        }
+        if (duplicates.isRepeat(envelope.id())) {
+            LOG.fine(() -> "task " + envelope.id() + " of '" + envelope.queue()
+                    + "' already succeeded; acknowledged without handling it again");
+            return null;
         }
         long now = clock.millis();
         long deadline = endpoint.taskDeadline(envelope, replayedAt(headers));
         if (deadline > 0 && now >= deadline) {
             expire(envelope.withDeadline(deadline), received, now);
-            finished(tag);
-            return;
+            return null;
         }
-        DeliveredTask task = new DeliveredTask(envelope, headers, invocationDeadline(deadline));
-        TaskOutcome outcome;
-        Throwable failure;
-        byte[] result;
-        while (true) {
-            failure = null;
-            result = null;
-            lifecycle.started(
-                    envelope.queue(), envelope.id(), envelope.attempt(), envelope.submittedAt(), clock.millis());
-            try {
-                result = invoker.invoke(task);
-                outcome = TaskOutcome.DONE;
-            } catch (Throwable t) {
-                failure = t;
-                outcome = TaskOutcome.of(t, envelope.attempt(), endpoint.maxAttempts());
-            }
-            if (outcome != TaskOutcome.RETURN || returnToQueue(envelope, received)) {
-                break;
-            }
-            // The queue is full: the task stays here, unacknowledged, and runs again after a pause. Handing it back
-            // (nack with requeue) would count as a failed delivery against x-delivery-limit on a quorum queue.
-            pause(returnBackoff.next());
-            if (stopped) {
-                return;
-            }
-        }
+        boolean redelivered = redeliver || deliveryCount(headers) > 0;
+        return new Taken(new DeliveredTask(envelope, headers, invocationDeadline(deadline), redelivered), received);
+    }
+
+    /** Records a handled task's outcome: its retry, dead-letter or return copy confirmed, and its lifecycle. */
+    private void settle(Taken taken, TaskOutcome outcome, Throwable failure, byte[] result) {
+        TaskEnvelope envelope = taken.envelope();
+        Map<String, Object> received = taken.received();
         switch (outcome) {
             case DONE -> {
                 returnBackoff.reset();
+                duplicates.succeeded(envelope.id());
                 lifecycle.succeeded(
                         envelope.queue(),
                         envelope.id(),
@@ -230,20 +417,22 @@ final class SessionConsumer extends DefaultConsumer {
                         failure.getClass().getName(),
                         errorMessage(failure));
             }
-            case RETURN -> {
-                // copied back by returnToQueue
-            }
-        }
-        finished(tag);
-        if (outcome == TaskOutcome.RETURN) {
-            // Not the task's fault (bulkhead full, circuit open, rate limit): back off instead of spinning.
-            pause(returnBackoff.next());
+            case RETURN -> settlement.returnToQueue(envelope, wireHeaders(envelope, received));
         }
     }
 
     private static long replayedAt(Map<String, String> headers) {
+        return longHeader(headers, WireHeaders.REPLAYED_AT);
+    }
+
+    /** The quorum queue's count of earlier deliveries of this message. */
+    private static long deliveryCount(Map<String, String> headers) {
+        return longHeader(headers, "x-delivery-count");
+    }
+
+    private static long longHeader(Map<String, String> headers, String name) {
         try {
-            String value = headers.get(WireHeaders.REPLAYED_AT);
+            String value = headers.get(name);
             return value == null ? 0L : Long.parseLong(value.trim());
         } catch (NumberFormatException e) {
             return 0L;
@@ -274,17 +463,6 @@ final class SessionConsumer extends DefaultConsumer {
                 now,
                 WireHeaders.EXPIRED,
                 message);
-    }
-
-    /** Whether the task went back to the tail of its queue; false when the queue is full and refused it. */
-    private boolean returnToQueue(TaskEnvelope envelope, Map<String, Object> received) {
-        try {
-            settlement.returnToQueue(envelope, wireHeaders(envelope, received));
-            return true;
-        } catch (QueueFullException full) {
-            LOG.fine(() -> "queue '" + envelope.queue() + "' is full; task " + envelope.id() + " waits in its session");
-            return false;
-        }
     }
 
     private TaskEnvelope decode(AMQP.BasicProperties properties, Map<String, String> headers, byte[] body) {
@@ -361,6 +539,8 @@ final class SessionConsumer extends DefaultConsumer {
 
     /** Whether the acknowledgement went out; called holding this consumer's lock. */
     private boolean acknowledge() {
+        // Succeeded tasks are recorded before they are acknowledged: a repeat must find them once they are gone.
+        duplicates.record();
         try {
             getChannel().basicAck(lastFinished, true);
             unacknowledged = 0;

@@ -30,6 +30,7 @@ enum TaskOutcome {
     static TaskOutcome of(Throwable failure, int attempt, int maxAttempts) {
         if (failure instanceof BulkheadException
                 || failure instanceof CircuitBreakerOpenException
+                || failure instanceof io.helidon.faulttolerance.CircuitBreakerOpenException
                 || failure instanceof RateLimitException) {
             return RETURN;
         }

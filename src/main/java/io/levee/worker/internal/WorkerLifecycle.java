@@ -1,6 +1,7 @@
 package io.levee.worker.internal;
 
 import io.levee.config.LeveeConfig;
+import io.levee.config.StateSettings;
 import io.levee.limits.RuntimeLimits;
 import io.levee.messaging.Broker;
 import io.levee.messaging.BrokerReady;
@@ -36,6 +37,7 @@ public class WorkerLifecycle {
     private final ControlPlane control;
     private final TaskLifecycle lifecycle;
     private final RuntimeLimits limits;
+    private final StateSettings state;
     private final List<ConsumerPool> pools = new CopyOnWriteArrayList<>();
     // On SIGTERM Helidon stops the server but does not close the CDI container, so the @BeforeDestroyed observer
     // below never runs there: this hook drains instead, and the JVM waits for it (SigtermIT).
@@ -43,6 +45,7 @@ public class WorkerLifecycle {
             Thread.ofPlatform().name("levee-drain-on-exit").unstarted(this::drainAll);
     private boolean starting;
     private volatile boolean started;
+    private SucceededTasks succeeded;
 
     @Inject
     WorkerLifecycle(
@@ -53,8 +56,10 @@ public class WorkerLifecycle {
             BeanManager beans,
             ControlPlane control,
             TaskLifecycle lifecycle,
-            RuntimeLimits limits) {
+            RuntimeLimits limits,
+            StateSettings state) {
         this.limits = limits;
+        this.state = state;
         this.control = control;
         this.lifecycle = lifecycle;
         this.config = config;
@@ -79,7 +84,8 @@ public class WorkerLifecycle {
                     settlement,
                     config.worker(),
                     Clock.systemUTC(),
-                    lifecycle);
+                    lifecycle,
+                    duplicates(endpoint));
             if (control.control(endpoint.queue().name()).paused()) {
                 pool.pause();
             }
@@ -91,6 +97,20 @@ public class WorkerLifecycle {
         if (!pools.isEmpty()) {
             Runtime.getRuntime().addShutdownHook(drainOnExit);
         }
+    }
+
+    /** The queue's duplicate filter; the first queue that deduplicates opens the store they share. */
+    private DuplicateFilter duplicates(HandlerEndpoint endpoint) {
+        if (!endpoint.deduplicate()) {
+            return DuplicateFilter.OFF;
+        }
+        if (succeeded == null) {
+            succeeded = state.redisUri().isPresent()
+                    ? new RedisSucceededTasks(state.redisUri().get(), state.keyPrefix())
+                    : new InMemorySucceededTasks(state.maxEntries(), Clock.systemUTC());
+        }
+        return new DuplicateFilter(
+                succeeded, endpoint.queue().name(), endpoint.queue().deduplicateTtl());
     }
 
     /** An operator paused, resumed or limited a queue (on any replica). */
@@ -143,6 +163,9 @@ public class WorkerLifecycle {
             }
         }
         pools.clear();
+        if (succeeded != null) {
+            succeeded.close();
+        }
         LOG.info("Drained");
     }
 }
