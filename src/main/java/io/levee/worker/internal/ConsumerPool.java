@@ -7,6 +7,7 @@ import io.levee.config.WorkerSettings;
 import io.levee.messaging.Broker;
 import io.levee.messaging.SettlementPublisher;
 import io.levee.messaging.TaskLifecycle;
+import io.levee.worker.TaskListener;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -47,6 +48,7 @@ final class ConsumerPool {
     private final Clock clock;
     private final TaskLifecycle lifecycle;
     private final DuplicateFilter duplicates;
+    private final TaskListener listener;
     private final Backoff reconnectBackoff = new Backoff(Duration.ofMillis(250), Duration.ofSeconds(30));
     private final Backoff sessionBackoff = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(10));
     private final AtomicBoolean started = new AtomicBoolean();
@@ -68,9 +70,11 @@ final class ConsumerPool {
             WorkerSettings settings,
             Clock clock,
             TaskLifecycle lifecycle,
-            DuplicateFilter duplicates) {
+            DuplicateFilter duplicates,
+            TaskListener listener) {
         this.endpoint = endpoint;
         this.duplicates = duplicates;
+        this.listener = listener;
         this.lifecycle = lifecycle;
         this.invoker = invoker;
         this.broker = broker;
@@ -172,7 +176,8 @@ final class ConsumerPool {
                 (failed, cause) -> sessionFailed(gen, failed, cause),
                 gate,
                 lifecycle,
-                duplicates);
+                duplicates,
+                listener);
         if (gate.isOpen()) {
             consumer.consume();
         }
