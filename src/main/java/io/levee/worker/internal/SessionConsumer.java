@@ -313,12 +313,20 @@ final class SessionConsumer extends DefaultConsumer {
                     e.getMessage());
             return null;
         }
+        long now = clock.millis();
+        if (envelope.notBefore() > now) {
+            // Not due: never handled early, whoever sent it here.
+            Duration left = Duration.ofMillis(envelope.notBefore() - now);
+            LOG.fine(() -> "task " + envelope.id() + " of '" + envelope.queue() + "' is due in " + left
+                    + "; back into its delay ladder");
+            redirect.delay(endpoint.queue(), envelope, wireHeaders(envelope, received), left);
+            return null;
+        }
         if (duplicates.isRepeat(envelope.id())) {
             LOG.fine(() -> "task " + envelope.id() + " of '" + envelope.queue()
                     + "' already succeeded; acknowledged without handling it again");
             return null;
         }
-        long now = clock.millis();
         long deadline = endpoint.taskDeadline(envelope, replayedAt(headers));
         if (deadline > 0 && now >= deadline) {
             expire(envelope.withDeadline(deadline), received, now);
