@@ -9,6 +9,7 @@ import io.levee.limits.RuntimeLimits;
 import io.levee.worker.HandlerProvider;
 import io.levee.worker.ProvidedHandler;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import java.net.http.HttpClient;
 import java.time.Duration;
@@ -32,7 +33,8 @@ public class HttpDelivery implements HandlerProvider {
     HttpDelivery() {}
 
     @Inject
-    HttpDelivery(LeveeConfig config, RuntimeLimits limits, DeliveryPaces paces) {
+    HttpDelivery(LeveeConfig config, RuntimeLimits limits, DeliveryPaces paces, Instance<DeliveryListener> listener) {
+        DeliveryListener deliveries = listener.isResolvable() ? listener.get() : DeliveryListener.NONE;
         List<QueueSettings> delivered = config.queues().values().stream()
                 .filter(q -> q.delivery().isPresent())
                 .toList();
@@ -51,6 +53,7 @@ public class HttpDelivery implements HandlerProvider {
                     client,
                     new LocalBudget(limits.deliveryMaxRate(q.name(), settings.maxRate())),
                     paces.listener(),
+                    deliveries,
                     limits);
             paces.register(q.name(), downstream.pace());
             handlers.add(new ProvidedHandler(

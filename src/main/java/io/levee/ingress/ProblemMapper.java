@@ -11,8 +11,9 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Turns every failure of a request into {@code application/problem+json}: Levee's own exceptions with their type,
- * JAX-RS errors (405, 415, ...) with theirs, anything else as a 500 that leaks no internals. Broker failures become
+ * Turns every failure of a request to Levee's API ({@code /v1/...}) into {@code application/problem+json}: Levee's own
+ * exceptions with their type, JAX-RS errors (405, 415, ...) with theirs, anything else as a 500 that leaks no
+ * internals. Failures of an application's own resources keep the answer JAX-RS gives them. Broker failures become
  * {@link ProblemException}s where they happen ({@link Admission} for publishing, {@link QueueResource} for reads),
  * so that their Retry-After is computed in one place.
  */
@@ -27,21 +28,34 @@ public class ProblemMapper implements ExceptionMapper<Throwable> {
     @Override
     public Response toResponse(Throwable error) {
         String instance = uriInfo == null ? null : "/" + uriInfo.getPath();
+        if (!(error instanceof ProblemException) && (instance == null || !instance.startsWith("/v1/"))) {
+            return notLevees(error, instance);
+        }
         return switch (error) {
             case ProblemException p ->
                 Problems.response(p.type(), p.getMessage(), instance, p.retryAfterSeconds(), p.extensions());
-            // Under /v1 an unmatched path is Levee's own 404; elsewhere it must stay an empty 404 so that Helidon
-            // routes it on to /health, /metrics and /openapi.
+            // Under /v1 an unmatched path is Levee's own 404; elsewhere (above) it stays an empty 404 so that
+            // Helidon routes it on to /health, /metrics and /openapi.
             case NotFoundException n ->
-                instance != null && instance.startsWith("/v1/")
-                        ? Problems.response(ProblemType.NOT_FOUND, "no resource at " + instance, instance, null)
-                        : n.getResponse();
+                Problems.response(ProblemType.NOT_FOUND, "no resource at " + instance, instance, null);
             case WebApplicationException w -> fromStatus(w, instance);
             default -> {
                 LOG.log(Level.SEVERE, "unexpected error on " + instance, error);
                 yield Problems.response(ProblemType.INTERNAL, "unexpected error; see the server log", instance, null);
             }
         };
+    }
+
+    /**
+     * A failure of an application's own resource (Levee is a dependency of that application): answered as JAX-RS
+     * answers it without this mapper, so the application's errors keep its own format.
+     */
+    private static Response notLevees(Throwable error, String instance) {
+        if (error instanceof WebApplicationException w) {
+            return w.getResponse();
+        }
+        LOG.log(Level.SEVERE, "unexpected error on " + instance, error);
+        return Response.serverError().build();
     }
 
     private static Response fromStatus(WebApplicationException w, String instance) {
