@@ -218,7 +218,10 @@ public final class Bench {
                 "-jar",
                 root.resolve("target/levee.jar").toString());
         Path log = Path.of(System.getProperty("java.io.tmpdir"), "levee-bench-delay.log");
-        Process p = new ProcessBuilder(gateway).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process p = new ProcessBuilder(gateway)
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
         Map<Long, List<Long>> lateness = new java.util.concurrent.ConcurrentHashMap<>();
         Map<String, Long> delayOf = new java.util.concurrent.ConcurrentHashMap<>();
         java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
@@ -227,7 +230,10 @@ public final class Bench {
             long ready = System.nanoTime() + Duration.ofMinutes(2).toNanos();
             while (true) {
                 try {
-                    if (http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/health/ready")).build(),
+                    if (http.send(
+                                            java.net.http.HttpRequest.newBuilder(
+                                                            java.net.URI.create(base + "/health/ready"))
+                                                    .build(),
                                             java.net.http.HttpResponse.BodyHandlers.discarding())
                                     .statusCode()
                             == 200) {
@@ -244,7 +250,8 @@ public final class Bench {
             ch.queuePurge(queue);
             ch.basicConsume(queue, true, new com.rabbitmq.client.DefaultConsumer(ch) {
                 @Override
-                public void handleDelivery(String tag, com.rabbitmq.client.Envelope env, AMQP.BasicProperties props, byte[] body) {
+                public void handleDelivery(
+                        String tag, com.rabbitmq.client.Envelope env, AMQP.BasicProperties props, byte[] body) {
                     long now = System.currentTimeMillis();
                     Object notBefore = props.getHeaders().get("levee-not-before");
                     Long d = delayOf.get(props.getMessageId());
@@ -260,7 +267,8 @@ public final class Bench {
                 for (long d : delays) {
                     long ms = d * 1000 + random.nextInt(1000);
                     var r = http.send(
-                            java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/v1/queues/" + queue + "/tasks"))
+                            java.net.http.HttpRequest.newBuilder(
+                                            java.net.URI.create(base + "/v1/queues/" + queue + "/tasks"))
                                     .header("Content-Type", "application/json")
                                     .header("Levee-Delay", ms + "ms")
                                     .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"d\":" + d + "}"))
@@ -277,7 +285,8 @@ public final class Bench {
             System.out.printf(Locale.ROOT, "%d delayed tasks accepted; load average %s%n", total, loadAverage());
             // The gateway is not needed any more: the ladder releases without Levee.
             p.destroy();
-            long end = System.nanoTime() + Duration.ofSeconds(delays[delays.length - 1] + 120).toNanos();
+            long end = System.nanoTime()
+                    + Duration.ofSeconds(delays[delays.length - 1] + 120).toNanos();
             while (lateness.values().stream().mapToInt(List::size).sum() < total && System.nanoTime() < end) {
                 Thread.sleep(500);
             }
