@@ -20,6 +20,12 @@ public class LeveeConfigProducer {
 
     @Produces
     @Singleton
+    LimitsSettings limitsSettings(Config config) {
+        return LimitsSettings.load(config);
+    }
+
+    @Produces
+    @Singleton
     StateSettings stateSettings(Config config, LeveeConfig levee) {
         return StateSettings.load(config, levee);
     }

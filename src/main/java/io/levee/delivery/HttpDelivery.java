@@ -3,8 +3,8 @@ package io.levee.delivery;
 import io.levee.config.DeliverySettings;
 import io.levee.config.LeveeConfig;
 import io.levee.config.QueueSettings;
+import io.levee.limits.DeliveryBudgets;
 import io.levee.limits.DeliveryPaces;
-import io.levee.limits.LocalBudget;
 import io.levee.limits.RuntimeLimits;
 import io.levee.worker.HandlerProvider;
 import io.levee.worker.ProvidedHandler;
@@ -33,7 +33,12 @@ public class HttpDelivery implements HandlerProvider {
     HttpDelivery() {}
 
     @Inject
-    HttpDelivery(LeveeConfig config, RuntimeLimits limits, DeliveryPaces paces, Instance<DeliveryListener> listener) {
+    HttpDelivery(
+            LeveeConfig config,
+            RuntimeLimits limits,
+            DeliveryPaces paces,
+            DeliveryBudgets budgets,
+            Instance<DeliveryListener> listener) {
         DeliveryListener deliveries = listener.isResolvable() ? listener.get() : DeliveryListener.NONE;
         List<QueueSettings> delivered = config.queues().values().stream()
                 .filter(q -> q.delivery().isPresent())
@@ -51,7 +56,7 @@ public class HttpDelivery implements HandlerProvider {
                     q.name(),
                     settings,
                     client,
-                    new LocalBudget(limits.deliveryMaxRate(q.name(), settings.maxRate())),
+                    budgets.budget(q.name(), limits.deliveryMaxRate(q.name(), settings.maxRate())),
                     paces.listener(),
                     deliveries,
                     limits);
