@@ -6,7 +6,7 @@ import jakarta.inject.Singleton;
 import org.eclipse.microprofile.config.Config;
 
 /**
- * Reads the validated {@link LeveeConfig} once and makes it (and {@link StateSettings}) injectable; the worker reads it at deployment, so a bad
+ * Reads the validated {@link LeveeConfig} once and makes it (and {@link StateSettings}, {@link ObservabilitySettings}) injectable; the worker reads it at deployment, so a bad
  * value fails startup.
  */
 @ApplicationScoped
@@ -20,7 +20,19 @@ public class LeveeConfigProducer {
 
     @Produces
     @Singleton
+    LimitsSettings limitsSettings(Config config) {
+        return LimitsSettings.load(config);
+    }
+
+    @Produces
+    @Singleton
     StateSettings stateSettings(Config config, LeveeConfig levee) {
         return StateSettings.load(config, levee);
+    }
+
+    @Produces
+    @Singleton
+    ObservabilitySettings observabilitySettings(Config config) {
+        return ObservabilitySettings.load(config);
     }
 }

@@ -35,6 +35,7 @@ final class Downstream {
     private final DeliverySettings settings;
     private final HttpClient client;
     private final AdaptivePace pace;
+    private final DeliveryListener deliveries;
     private final InFlight inFlight;
     private final AtomicBoolean firstRequest = new AtomicBoolean(true);
     private final CountDownLatch firstAnswered = new CountDownLatch(1);
@@ -45,8 +46,10 @@ final class Downstream {
             HttpClient client,
             PermitBudget budget,
             PaceListener listener,
+            DeliveryListener deliveries,
             RuntimeLimits limits) {
         this.queue = queue;
+        this.deliveries = deliveries;
         this.settings = settings;
         this.client = client;
         this.pace = new AdaptivePace(
@@ -132,6 +135,8 @@ final class Downstream {
     }
 
     private void post(byte[] payload, TaskContext task) throws InterruptedException {
+        DeliveryListener.Request observed =
+                deliveries.sending(queue, task.taskId(), task.attempt(), task.traceparent());
         HttpRequest.Builder request = HttpRequest.newBuilder(settings.url())
                 .timeout(timeout(settings.timeout(), task))
                 .header("Content-Type", "application/json")
@@ -143,16 +148,21 @@ final class Downstream {
         if (task.requestId() != null) {
             request.header("X-Request-Id", task.requestId());
         }
-        if (task.traceparent() != null) {
-            request.header("traceparent", task.traceparent());
+        if (observed.traceparent() != null) {
+            request.header("traceparent", observed.traceparent());
         }
         HttpResponse<String> response;
         try {
             response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (InterruptedException e) {
+            observed.failed(e);
+            throw e;
         } catch (IOException e) {
+            observed.failed(e);
             throw new DownstreamUnavailableException(
                     "delivery of task " + task.taskId() + " to " + settings.url() + " failed: " + e, e);
         }
+        observed.answered(response.statusCode());
         classify(response, task.taskId());
     }
 

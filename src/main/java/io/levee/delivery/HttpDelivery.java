@@ -3,12 +3,13 @@ package io.levee.delivery;
 import io.levee.config.DeliverySettings;
 import io.levee.config.LeveeConfig;
 import io.levee.config.QueueSettings;
+import io.levee.limits.DeliveryBudgets;
 import io.levee.limits.DeliveryPaces;
-import io.levee.limits.LocalBudget;
 import io.levee.limits.RuntimeLimits;
 import io.levee.worker.HandlerProvider;
 import io.levee.worker.ProvidedHandler;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import java.net.http.HttpClient;
 import java.time.Duration;
@@ -32,7 +33,13 @@ public class HttpDelivery implements HandlerProvider {
     HttpDelivery() {}
 
     @Inject
-    HttpDelivery(LeveeConfig config, RuntimeLimits limits, DeliveryPaces paces) {
+    HttpDelivery(
+            LeveeConfig config,
+            RuntimeLimits limits,
+            DeliveryPaces paces,
+            DeliveryBudgets budgets,
+            Instance<DeliveryListener> listener) {
+        DeliveryListener deliveries = listener.isResolvable() ? listener.get() : DeliveryListener.NONE;
         List<QueueSettings> delivered = config.queues().values().stream()
                 .filter(q -> q.delivery().isPresent())
                 .toList();
@@ -49,8 +56,9 @@ public class HttpDelivery implements HandlerProvider {
                     q.name(),
                     settings,
                     client,
-                    new LocalBudget(limits.deliveryMaxRate(q.name(), settings.maxRate())),
+                    budgets.budget(q.name(), limits.deliveryMaxRate(q.name(), settings.maxRate())),
                     paces.listener(),
+                    deliveries,
                     limits);
             paces.register(q.name(), downstream.pace());
             handlers.add(new ProvidedHandler(

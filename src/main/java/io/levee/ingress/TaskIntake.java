@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -46,6 +47,7 @@ public class TaskIntake {
     private final QueueRates rates;
     private final IdempotencyStore idempotency;
     private final TaskLifecycle lifecycle;
+    private final BodyBudget bodies;
 
     @Inject
     TaskIntake(
@@ -65,7 +67,11 @@ public class TaskIntake {
         this.admission = admission;
         this.rates = rates;
         this.idempotency = idempotency;
+        this.bodies = new BodyBudget(config.ingest().bodyMemory());
     }
+
+    /** How long a request waits for room in {@code levee.ingest.body-memory} before it is answered 503. */
+    static final Duration BODY_MEMORY_WAIT = Duration.ofSeconds(2);
 
     /** Request headers by name (case-insensitive), null when absent. */
     @FunctionalInterface
@@ -82,9 +88,18 @@ public class TaskIntake {
      *
      * @param submittedBy the authenticated identity ({@code key:<name>}, {@code jwt:<principal>}), or null when
      *                    authentication is off; it travels in the message and scopes the idempotency key
+     * @param observed    hears what becomes of the task
      */
-    Answer submit(String queue, Headers headers, InputStream entity, String submittedBy) {
+    Answer submit(
+            String queue, Headers headers, InputStream entity, String submittedBy, IngestListener.Request observed) {
         requireAcceptable(queue, headers);
+        try (BodyBudget.Reservation room = reserve(headers, config.ingest().maxBodySize())) {
+            return acceptOne(queue, headers, entity, submittedBy, observed);
+        }
+    }
+
+    private Answer acceptOne(
+            String queue, Headers headers, InputStream entity, String submittedBy, IngestListener.Request observed) {
         String idempotencyKey = headers.get("Idempotency-Key");
         if (idempotencyKey != null && !IDEMPOTENCY_KEY.matcher(idempotencyKey).matches()) {
             throw new ProblemException(
@@ -101,7 +116,7 @@ public class TaskIntake {
 
         TaskTimes times = TaskTimes.of(headers, config.queues().get(queue), Instant.now());
         if (idempotencyKey == null) {
-            return accepted(publishOne(queue, body, requestId, traceparent, null, submittedBy, times));
+            return accepted(publishOne(queue, body, requestId, traceparent, null, submittedBy, times, observed));
         }
         String fingerprint = fingerprint(body);
         String scopedKey = scoped(idempotencyKey, submittedBy);
@@ -110,7 +125,7 @@ public class TaskIntake {
             return replay(queue, existing.get(), fingerprint);
         }
         try {
-            Accepted a = publishOne(queue, body, requestId, traceparent, idempotencyKey, submittedBy, times);
+            Accepted a = publishOne(queue, body, requestId, traceparent, idempotencyKey, submittedBy, times, observed);
             idempotency.complete(
                     queue,
                     scopedKey,
@@ -124,8 +139,25 @@ public class TaskIntake {
     }
 
     /** Accepts a JSON array of tasks: all validated first, then published; one result per item. */
-    Answer submitBatch(String queue, Headers headers, InputStream entity, String submittedBy) {
+    Answer submitBatch(
+            String queue, Headers headers, InputStream entity, String submittedBy, IngestListener.Request observed) {
         requireAcceptable(queue, headers);
+        try (BodyBudget.Reservation room = reserve(headers, config.ingest().batchMaxBodySize())) {
+            return acceptBatch(queue, headers, entity, submittedBy, observed);
+        }
+    }
+
+    private BodyBudget.Reservation reserve(Headers headers, long limit) {
+        return bodies.reserve(headers.get("Content-Length"), headers.get("Content-Encoding"), limit, BODY_MEMORY_WAIT);
+    }
+
+    /** Room left in {@code levee.ingest.body-memory}, in KiB. */
+    int bodyMemoryFreeKib() {
+        return bodies.availableKib();
+    }
+
+    private Answer acceptBatch(
+            String queue, Headers headers, InputStream entity, String submittedBy, IngestListener.Request observed) {
         byte[] body = readBody(headers, entity, config.ingest().batchMaxBodySize());
         boolean schema = schemas.hasSchema(queue);
         List<TaskBodies.Item> items = TaskBodies.parseBatch(
@@ -143,7 +175,7 @@ public class TaskIntake {
         admission.admit(queue, items.size());
         requireBroker();
 
-        Object[] outcomes = publishAll(queue, items, requestId, traceparent, submittedBy, times);
+        Object[] outcomes = publishAll(queue, items, requestId, traceparent, submittedBy, times, observed);
         List<Map<String, Object>> results = new ArrayList<>();
         boolean allAccepted = true;
         for (int i = 0; i < outcomes.length; i++) {
@@ -160,6 +192,7 @@ public class TaskIntake {
                         ? pe
                         : new ProblemException(ProblemType.INTERNAL, "unexpected error; see the server log");
                 allAccepted = false;
+                observed.rejected(Rejections.reason(p.type()));
                 result.put("status", p.type().status());
                 result.put("problem", Problems.document(p.type(), p.getMessage(), null, Map.of("item", i)));
             }
@@ -182,7 +215,8 @@ public class TaskIntake {
             String requestId,
             String traceparent,
             String submittedBy,
-            TaskTimes times) {
+            TaskTimes times,
+            IngestListener.Request observed) {
         Object[] outcomes = new Object[items.size()];
         AtomicInteger next = new AtomicInteger();
         int workers = Math.min(items.size(), config.publish().sessions());
@@ -192,7 +226,14 @@ public class TaskIntake {
                     for (int i = next.getAndIncrement(); i < outcomes.length; i = next.getAndIncrement()) {
                         try {
                             outcomes[i] = publish(
-                                    queue, items.get(i).body(), requestId, traceparent, null, submittedBy, times);
+                                    queue,
+                                    items.get(i).body(),
+                                    requestId,
+                                    traceparent,
+                                    null,
+                                    submittedBy,
+                                    times,
+                                    observed);
                         } catch (RuntimeException e) {
                             outcomes[i] = e;
                         }
@@ -241,10 +282,11 @@ public class TaskIntake {
             String traceparent,
             String key,
             String submittedBy,
-            TaskTimes times) {
+            TaskTimes times,
+            IngestListener.Request observed) {
         admission.admit(queue, 1);
         requireBroker();
-        return publish(queue, body, requestId, traceparent, key, submittedBy, times);
+        return publish(queue, body, requestId, traceparent, key, submittedBy, times, observed);
     }
 
     /**
@@ -271,15 +313,18 @@ public class TaskIntake {
             String traceparent,
             String key,
             String submittedBy,
-            TaskTimes times) {
+            TaskTimes times,
+            IngestListener.Request observed) {
         Instant acceptedAt = Instant.now();
+        String id = Ids.uuid();
+        IngestListener.Publish publish = observed.publishing(id, traceparent);
         TaskEnvelope task = new TaskEnvelope(
-                Ids.uuid(),
+                id,
                 queue,
                 acceptedAt.toEpochMilli(),
                 1,
                 requestId,
-                traceparent,
+                publish.traceparent(),
                 key,
                 submittedBy,
                 null,
@@ -291,10 +336,16 @@ public class TaskIntake {
         try {
             publisher.publish(task, config.ingest().publishTimeout());
         } catch (QueueFullException e) {
+            publish.failed(Rejections.reason(ProblemType.QUEUE_FULL));
             throw admission.queueFull(e);
         } catch (BrokerUnavailableException e) {
+            publish.failed(Rejections.reason(ProblemType.BROKER_UNAVAILABLE));
             throw admission.unavailable(e);
+        } catch (RuntimeException e) {
+            publish.failed(Rejections.reason(ProblemType.INTERNAL));
+            throw e;
         }
+        publish.confirmed();
         rates.accepted(queue, 1);
         lifecycle.accepted(queue, task.id(), task.submittedAt());
         return new Accepted(task.id(), queue, acceptedAt, requestId, times);

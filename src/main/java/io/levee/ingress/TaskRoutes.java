@@ -12,6 +12,7 @@ import io.levee.config.Part;
 import io.levee.config.PartOf;
 import io.levee.security.Identity;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import java.io.InputStream;
 import java.time.Duration;
@@ -34,11 +35,13 @@ public class TaskRoutes implements HttpService {
 
     private final TaskIntake intake;
     private final Duration requestTimeout;
+    private final IngestListener listener;
 
     @Inject
-    TaskRoutes(TaskIntake intake, LeveeConfig config) {
+    TaskRoutes(TaskIntake intake, LeveeConfig config, Instance<IngestListener> listener) {
         this.intake = intake;
         this.requestTimeout = config.ingest().requestTimeout();
+        this.listener = listener.isResolvable() ? listener.get() : IngestListener.NONE;
     }
 
     @Override
@@ -52,21 +55,24 @@ public class TaskRoutes implements HttpService {
         TaskIntake.Headers headers =
                 name -> req.headers().value(HeaderNames.create(name)).orElse(null);
         String submittedBy = req.context().get(Identity.class).map(Identity::id).orElse(null);
+        IngestListener.Request observed = listener.received(queue, headers.get("traceparent"), batch);
         TaskIntake.Answer answer;
         try {
             InputStream body = new DeadlineInputStream(req.content().inputStream(), requestTimeout);
             answer = batch
-                    ? intake.submitBatch(queue, headers, body, submittedBy)
-                    : intake.submit(queue, headers, body, submittedBy);
+                    ? intake.submitBatch(queue, headers, body, submittedBy, observed)
+                    : intake.submit(queue, headers, body, submittedBy, observed);
             answer.headers().forEach(res::header);
             res.header(HeaderNames.CONTENT_TYPE, "application/json");
         } catch (ProblemException p) {
+            observed.rejected(Rejections.reason(p.type()));
             if (p.type() == ProblemType.REQUEST_TIMEOUT) {
                 // The rest of the body is not waited for: the connection closes after the answer.
                 res.header(HeaderNames.CONNECTION, "close");
             }
             answer = problem(res, p, req.path().absolute().path());
         } catch (RuntimeException e) {
+            observed.rejected(Rejections.reason(ProblemType.INTERNAL));
             LOG.log(Level.SEVERE, "unexpected error on " + req.path().absolute().path(), e);
             answer = problem(
                     res,
@@ -75,6 +81,7 @@ public class TaskRoutes implements HttpService {
         }
         res.status(Status.create(answer.status()));
         res.send(answer.body());
+        observed.answered(answer.status());
     }
 
     private static TaskIntake.Answer problem(ServerResponse res, ProblemException p, String instance) {

@@ -39,6 +39,13 @@ public class DeliveryPaces {
         listener.registered(queue, pace);
     }
 
+    /** The state of every queue this replica delivers. */
+    public Map<String, AdaptivePace.State> states() {
+        Map<String, AdaptivePace.State> states = new java.util.TreeMap<>();
+        paces.forEach((queue, pace) -> states.put(queue, pace.state()));
+        return states;
+    }
+
     /** The state of a queue's delivery on this replica, if this replica delivers it. */
     public Optional<AdaptivePace.State> state(String queue) {
         return Optional.ofNullable(paces.get(queue)).map(AdaptivePace::state);

@@ -31,13 +31,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Adaptive delivery end to end against a real broker and a real HTTP downstream ({@link DownstreamStub}): the rate
- * follows a slowed downstream down and back up, and a failing downstream opens the circuit, during which tasks wait
- * in the queue without spending attempts.
+ * Adaptive delivery end to end against a real broker, a real HTTP downstream ({@link DownstreamStub}) and the
+ * delivery budget shared in Redis ({@code LEVEE_TEST_REDIS_URI}): the rate follows a slowed downstream down and back
+ * up, and a failing downstream opens the circuit, during which tasks wait in the queue without spending attempts.
  */
 @ExtendWith(TestBroker.class)
 @ExtendWith(DownstreamStub.class)
 @HelidonTest
+@AddConfig(key = "levee.limits.redis-uri", value = "${levee.test.redis.uri:redis://127.0.0.1:6379}")
 @AddConfig(key = "levee.queues.it-adaptive-slow.delivery.url", value = "${levee.test.downstream.url}/slow")
 @AddConfig(key = "levee.queues.it-adaptive-slow.delivery.max-rate", value = "40")
 @AddConfig(key = "levee.queues.it-adaptive-slow.delivery.max-in-flight", value = "8")
@@ -70,6 +71,11 @@ class AdaptiveDeliveryIT {
     @Test
     void theRateFollowsASlowedDownstreamDownAndBackUp() throws Exception {
         assertThat(delivery("it-adaptive-slow").get("rate").asDouble(), is(40.0));
+        assertThat(
+                "levee.limits.redis-uri is set",
+                delivery("it-adaptive-slow").get("budget").asText(),
+                is("shared"));
+        assertThat(get("/health/ready").body(), containsString("\"it-adaptive-slow\":\"shared\""));
         DownstreamStub.delay("/slow", Duration.ofMillis(400));
         List<String> ids = TaskFeed.publish("it-adaptive-slow", 300);
 

@@ -4,6 +4,7 @@ import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
 
 import io.levee.delivery.HttpDelivery;
+import io.levee.limits.DeliveryBudgets;
 import io.levee.limits.DeliveryPaces;
 import io.levee.limits.RateLimitExtension;
 import io.levee.limits.RuntimeLimits;
@@ -21,8 +22,8 @@ class DeliveryDefinitionErrorsTest {
     private static String deploy(Map<String, String> extra, Class<?>... handlers) {
         Map<String, String> config = new HashMap<>(Map.of("levee.queues.orders.max-length", "10"));
         config.putAll(extra);
-        List<Class<?>> beans =
-                new java.util.ArrayList<>(List.of(HttpDelivery.class, RuntimeLimits.class, DeliveryPaces.class));
+        List<Class<?>> beans = new java.util.ArrayList<>(
+                List.of(HttpDelivery.class, RuntimeLimits.class, DeliveryPaces.class, DeliveryBudgets.class));
         beans.addAll(List.of(handlers));
         return DeploymentProbe.failure(
                 List.of(new HandlerExtension(), new RateLimitExtension()), config, beans.toArray(Class<?>[]::new));

@@ -6,6 +6,7 @@ import io.levee.config.WorkerSettings;
 import io.levee.messaging.Broker;
 import io.levee.messaging.RedirectPublisher;
 import io.levee.messaging.TaskLifecycle;
+import io.levee.worker.TaskListener;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -42,6 +43,7 @@ final class ConsumerPool {
     private final Clock clock;
     private final TaskLifecycle lifecycle;
     private final DuplicateFilter duplicates;
+    private final TaskListener listener;
     private final Backoff reconnectBackoff = new Backoff(Duration.ofMillis(250), Duration.ofSeconds(30));
     private final ScheduledExecutorService ticker;
     private final ExecutorService dispatch;
@@ -61,9 +63,11 @@ final class ConsumerPool {
             WorkerSettings settings,
             Clock clock,
             TaskLifecycle lifecycle,
-            DuplicateFilter duplicates) {
+            DuplicateFilter duplicates,
+            TaskListener listener) {
         this.endpoint = endpoint;
         this.duplicates = duplicates;
+        this.listener = listener;
         this.lifecycle = lifecycle;
         this.invoker = invoker;
         this.broker = broker;
@@ -144,7 +148,8 @@ final class ConsumerPool {
                         () -> failed(gen, null),
                         gate,
                         lifecycle,
-                        duplicates);
+                        duplicates,
+                        listener);
                 if (gate.isOpen()) {
                     consumer.consume();
                 }

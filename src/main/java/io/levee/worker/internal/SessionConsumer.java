@@ -14,6 +14,7 @@ import io.levee.messaging.TaskLifecycle;
 import io.levee.messaging.Topology;
 import io.levee.messaging.WireHeaders;
 import io.levee.worker.BatchFailure;
+import io.levee.worker.TaskListener;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -54,6 +55,7 @@ final class SessionConsumer extends DefaultConsumer {
     private final PauseGate gate;
     private final TaskLifecycle lifecycle;
     private final DuplicateFilter duplicates;
+    private final TaskListener listener;
     private final Backoff returnBackoff = new Backoff(Duration.ofMillis(20), Duration.ofSeconds(1));
 
     private final HandlerDefinition.Batch batch;
@@ -78,9 +80,11 @@ final class SessionConsumer extends DefaultConsumer {
             Runnable sessionFailed,
             PauseGate gate,
             TaskLifecycle lifecycle,
-            DuplicateFilter duplicates) {
+            DuplicateFilter duplicates,
+            TaskListener listener) {
         super(channel);
         this.duplicates = duplicates;
+        this.listener = listener;
         this.lifecycle = lifecycle;
         this.gate = gate;
         this.endpoint = endpoint;
@@ -194,8 +198,8 @@ final class SessionConsumer extends DefaultConsumer {
     @SuppressWarnings("ArrayRecordComponent")
     private record Delivery(long tag, boolean redeliver, AMQP.BasicProperties properties, byte[] body) {}
 
-    /** A delivery that is to be handled: decoded, neither a repeat nor expired. */
-    private record Taken(DeliveredTask task, Map<String, Object> received) {
+    /** A delivery that is to be handled: decoded, neither a repeat nor expired; the attempt listeners hear of. */
+    private record Taken(DeliveredTask task, Map<String, Object> received, TaskListener.Attempt attempt) {
         TaskEnvelope envelope() {
             return task.envelope();
         }
@@ -212,6 +216,7 @@ final class SessionConsumer extends DefaultConsumer {
         Throwable failure = null;
         byte[] result = null;
         lifecycle.started(envelope.queue(), envelope.id(), envelope.attempt(), envelope.submittedAt(), clock.millis());
+        long started = System.nanoTime();
         try {
             result = invoker.invoke(taken.task());
             outcome = TaskOutcome.DONE;
@@ -219,7 +224,7 @@ final class SessionConsumer extends DefaultConsumer {
             failure = t;
             outcome = TaskOutcome.of(t, envelope.attempt(), endpoint.maxAttempts());
         }
-        settle(taken, outcome, failure, result);
+        settle(taken, outcome, failure, result, System.nanoTime() - started);
         finished(tag);
         if (outcome == TaskOutcome.RETURN) {
             // Not the task's fault (bulkhead full, circuit open, rate limit): back off instead of spinning.
@@ -247,7 +252,7 @@ final class SessionConsumer extends DefaultConsumer {
         List<Object> bound = invoker.bindBatch(taken.stream().map(Taken::task).toList());
         for (int i = 0; i < taken.size(); i++) {
             if (bound.get(i) instanceof UnreadablePayloadException e) {
-                settle(taken.get(i), TaskOutcome.DEAD_LETTER, e, null);
+                settle(taken.get(i), TaskOutcome.DEAD_LETTER, e, null, 0);
             } else {
                 called.add(taken.get(i));
                 tasks.add(taken.get(i).task());
@@ -263,6 +268,7 @@ final class SessionConsumer extends DefaultConsumer {
             }
             Throwable whole = null;
             Map<Integer, Throwable> items = Map.of();
+            long started = System.nanoTime();
             try {
                 invoker.invokeBatch(payloads, tasks);
             } catch (BatchFailure f) {
@@ -270,6 +276,7 @@ final class SessionConsumer extends DefaultConsumer {
             } catch (Throwable t) {
                 whole = t;
             }
+            long handlerNanos = System.nanoTime() - started;
             for (int i = 0; i < called.size(); i++) {
                 Throwable failure = whole != null ? whole : items.get(i);
                 TaskEnvelope e = called.get(i).envelope();
@@ -277,7 +284,7 @@ final class SessionConsumer extends DefaultConsumer {
                         ? TaskOutcome.DONE
                         : TaskOutcome.of(failure, e.attempt(), endpoint.maxAttempts());
                 returned |= outcome == TaskOutcome.RETURN;
-                settle(called.get(i), outcome, failure, null);
+                settle(called.get(i), outcome, failure, null, handlerNanos);
             }
         }
         for (Delivery d : deliveries) {
@@ -302,7 +309,15 @@ final class SessionConsumer extends DefaultConsumer {
             envelope = decode(properties, headers, body);
         } catch (MalformedTaskException e) {
             TaskEnvelope unreadable = fallbackEnvelope(properties, headers, body);
-            deadLetter(unreadable, received, e);
+            TaskListener.Attempt attempt =
+                    listener.started(new DeliveredTask(unreadable, headers, Optional.empty(), redeliver));
+            try {
+                deadLetter(unreadable, received, e);
+            } catch (RuntimeException notRecorded) {
+                attempt.abandoned(notRecorded);
+                throw notRecorded;
+            }
+            attempt.finished(TaskListener.Outcome.DEAD_LETTERED, e, 0);
             lifecycle.dead(
                     unreadable.queue(),
                     unreadable.id(),
@@ -320,16 +335,45 @@ final class SessionConsumer extends DefaultConsumer {
         }
         long now = clock.millis();
         long deadline = endpoint.taskDeadline(envelope, replayedAt(headers));
+        boolean redelivered = redeliver || deliveryCount(headers) > 0;
         if (deadline > 0 && now >= deadline) {
-            expire(envelope.withDeadline(deadline), received, now);
+            TaskListener.Attempt attempt =
+                    listener.started(new DeliveredTask(envelope, headers, Optional.empty(), redelivered));
+            try {
+                expire(envelope.withDeadline(deadline), received, now);
+            } catch (RuntimeException notRecorded) {
+                attempt.abandoned(notRecorded);
+                throw notRecorded;
+            }
+            attempt.finished(TaskListener.Outcome.DEAD_LETTERED, null, 0);
             return null;
         }
-        boolean redelivered = redeliver || deliveryCount(headers) > 0;
-        return new Taken(new DeliveredTask(envelope, headers, invocationDeadline(deadline), redelivered), received);
+        DeliveredTask task = new DeliveredTask(envelope, headers, invocationDeadline(deadline), redelivered);
+        TaskListener.Attempt attempt = listener.started(task);
+        String passedOn = attempt.traceparent(task.traceparent());
+        if (!java.util.Objects.equals(passedOn, task.traceparent())) {
+            task = task.withTraceparent(passedOn);
+        }
+        return new Taken(task, received, attempt);
     }
 
-    /** Records a handled task's outcome: its retry, dead-letter or return copy confirmed, and its lifecycle. */
-    private void settle(Taken taken, TaskOutcome outcome, Throwable failure, byte[] result) {
+    /**
+     * Records a handled task's outcome: its retry, dead-letter or return copy confirmed, and its lifecycle; then
+     * tells the attempt's listener.
+     *
+     * @param handlerNanos how long the handler ran (the whole call, for a batch)
+     */
+    private void settle(Taken taken, TaskOutcome outcome, Throwable failure, byte[] result, long handlerNanos) {
+        try {
+            record(taken, outcome, failure, result);
+        } catch (RuntimeException notRecorded) {
+            taken.attempt().abandoned(notRecorded);
+            throw notRecorded;
+        }
+        taken.attempt().finished(outcome.reported(), failure, handlerNanos);
+    }
+
+    private void record(Taken taken, TaskOutcome outcome, Throwable failure, byte[] result) {
         TaskEnvelope envelope = taken.envelope();
         Map<String, Object> received = taken.received();
         switch (outcome) {

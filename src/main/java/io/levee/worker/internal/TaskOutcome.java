@@ -3,6 +3,7 @@ package io.levee.worker.internal;
 import io.levee.limits.RateLimitException;
 import io.levee.messaging.MalformedTaskException;
 import io.levee.worker.PermanentTaskFailure;
+import io.levee.worker.TaskListener;
 import org.eclipse.microprofile.faulttolerance.exceptions.BulkheadException;
 import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
 
@@ -19,6 +20,16 @@ enum TaskOutcome {
      * ack, and let the session back off.
      */
     RETURN;
+
+    /** The outcome as listeners are told it. */
+    TaskListener.Outcome reported() {
+        return switch (this) {
+            case DONE -> TaskListener.Outcome.SUCCEEDED;
+            case RETRY -> TaskListener.Outcome.RETRIED;
+            case DEAD_LETTER -> TaskListener.Outcome.DEAD_LETTERED;
+            case RETURN -> TaskListener.Outcome.RETURNED;
+        };
+    }
 
     /**
      * Classifies a handler's throwable; every throwable has an outcome.

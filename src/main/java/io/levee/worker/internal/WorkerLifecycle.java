@@ -9,9 +9,11 @@ import io.levee.messaging.ControlPlane;
 import io.levee.messaging.QueueControl;
 import io.levee.messaging.RedirectPublisher;
 import io.levee.messaging.TaskLifecycle;
+import io.levee.worker.TaskListener;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.BeforeDestroyed;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.spi.BeanManager;
 import jakarta.inject.Inject;
 import java.time.Clock;
@@ -38,6 +40,7 @@ public class WorkerLifecycle {
     private final TaskLifecycle lifecycle;
     private final RuntimeLimits limits;
     private final StateSettings state;
+    private final TaskListener listener;
     private final List<ConsumerPool> pools = new CopyOnWriteArrayList<>();
     // On SIGTERM Helidon stops the server but does not close the CDI container, so the @BeforeDestroyed observer
     // below never runs there: this hook drains instead, and the JVM waits for it (SigtermIT).
@@ -56,9 +59,11 @@ public class WorkerLifecycle {
             ControlPlane control,
             TaskLifecycle lifecycle,
             RuntimeLimits limits,
-            StateSettings state) {
+            StateSettings state,
+            Instance<TaskListener> listener) {
         this.limits = limits;
         this.state = state;
+        this.listener = listener.isResolvable() ? listener.get() : TaskListener.NONE;
         this.control = control;
         this.lifecycle = lifecycle;
         this.config = config;
@@ -84,7 +89,8 @@ public class WorkerLifecycle {
                     config.worker(),
                     Clock.systemUTC(),
                     lifecycle,
-                    duplicates(endpoint));
+                    duplicates(endpoint),
+                    listener);
             if (control.control(endpoint.queue().name()).paused()) {
                 pool.pause();
             }

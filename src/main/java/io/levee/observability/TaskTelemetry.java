@@ -1,0 +1,89 @@
+package io.levee.observability;
+
+import io.levee.config.LeveeConfig;
+import io.levee.worker.TaskContext;
+import io.levee.worker.TaskListener;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.eclipse.microprofile.metrics.Counter;
+import org.eclipse.microprofile.metrics.MetricRegistry;
+import org.eclipse.microprofile.metrics.Tag;
+import org.eclipse.microprofile.metrics.Timer;
+import org.eclipse.microprofile.metrics.annotation.RegistryScope;
+
+/**
+ * The worker's metrics: {@code levee.tasks.handled} (by outcome), {@code levee.handler.duration},
+ * {@code levee.task.wait} (submission to attempt start: the number to scale workers on) and
+ * {@code levee.tasks.in.flight}. Every configured queue's meters are registered at startup.
+ */
+@ApplicationScoped
+public class TaskTelemetry implements TaskListener {
+
+    private final MetricRegistry registry;
+    private final Clock clock = Clock.systemUTC();
+    private final Map<String, QueueMeters> queues = new ConcurrentHashMap<>();
+
+    @Inject
+    TaskTelemetry(
+            @RegistryScope(scope = MetricRegistry.APPLICATION_SCOPE) MetricRegistry registry, LeveeConfig config) {
+        this.registry = registry;
+        config.queues().keySet().forEach(this::meters);
+    }
+
+    /** Created at startup rather than at the first task, so that every queue's meters read 0 from the start. */
+    void register(@Observes @Initialized(ApplicationScoped.class) Object started) {
+        // The constructor registered them.
+    }
+
+    @Override
+    public Attempt started(TaskContext task) {
+        QueueMeters m = meters(task.queue());
+        long submittedAt = task.submittedAt().toEpochMilli();
+        if (submittedAt > 0) {
+            m.waited().update(Duration.ofMillis(Math.max(0, clock.millis() - submittedAt)));
+        }
+        m.inFlight().incrementAndGet();
+        return new Attempt() {
+            @Override
+            public void finished(Outcome outcome, Throwable failure, long handlerNanos) {
+                m.inFlight().decrementAndGet();
+                m.handled().get(outcome).inc();
+                if (handlerNanos > 0) {
+                    m.duration().update(Duration.ofNanos(handlerNanos));
+                }
+            }
+
+            @Override
+            public void abandoned(Throwable cause) {
+                m.inFlight().decrementAndGet();
+            }
+        };
+    }
+
+    private QueueMeters meters(String queue) {
+        return queues.computeIfAbsent(queue, q -> {
+            Tag tag = new Tag("queue", q);
+            Map<Outcome, Counter> handled = new EnumMap<>(Outcome.class);
+            for (Outcome o : Outcome.values()) {
+                handled.put(o, registry.counter(MetricNames.TASKS_HANDLED, tag, new Tag("outcome", o.tag())));
+            }
+            AtomicLong inFlight = new AtomicLong();
+            registry.gauge(MetricNames.TASKS_IN_FLIGHT, inFlight, AtomicLong::get, tag);
+            return new QueueMeters(
+                    handled,
+                    registry.timer(MetricNames.HANDLER_DURATION, tag),
+                    registry.timer(MetricNames.TASK_WAIT, tag),
+                    inFlight);
+        });
+    }
+
+    private record QueueMeters(Map<Outcome, Counter> handled, Timer duration, Timer waited, AtomicLong inFlight) {}
+}
