@@ -11,6 +11,7 @@ import java.time.Duration;
  * @param publishTimeout   how long a request may wait for its broker confirm, retries included, before a 503
  * @param rateWindow       window over which ingest and drain rates are reported and Retry-After is estimated
  * @param requestTimeout   how long a task or batch body may take to arrive; past it the request is answered 408
+ * @param bodyMemory       bytes of request bodies held at once; a request that finds no room is answered 503
  */
 public record IngestSettings(
         int batchMaxItems,
@@ -18,4 +19,5 @@ public record IngestSettings(
         long batchMaxBodySize,
         Duration publishTimeout,
         Duration rateWindow,
-        Duration requestTimeout) {}
+        Duration requestTimeout,
+        long bodyMemory) {}

@@ -94,7 +94,8 @@ public record LeveeConfig(
                 s.size("levee.ingest.batch-max-body-size", "4MiB", 2, 256L << 20),
                 s.duration("levee.ingest.publish-timeout", "6s"),
                 s.duration("levee.ingest.rate-window", "30s"),
-                s.duration("levee.ingest.request-timeout", "10s"));
+                s.duration("levee.ingest.request-timeout", "10s"),
+                s.size("levee.ingest.body-memory", "64MiB", 1024, 16L << 30));
         IdempotencySettings idempotency = new IdempotencySettings(
                 s.optionalUri("levee.idempotency.redis-uri", "redis", "rediss"),
                 s.duration("levee.idempotency.ttl", "24h"),

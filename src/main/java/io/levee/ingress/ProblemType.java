@@ -27,7 +27,8 @@ public enum ProblemType {
     RATE_LIMITED(429, "Queue ingest rate exceeded"),
     INTERNAL(500, "Internal error"),
     BROKER_UNAVAILABLE(503, "Broker unavailable"),
-    NOT_ACCEPTING(503, "This replica does not accept tasks");
+    NOT_ACCEPTING(503, "This replica does not accept tasks"),
+    SERVER_BUSY(503, "Too many request bodies in memory");
 
     private final int status;
     private final String title;

@@ -15,6 +15,7 @@ final class Rejections {
             case RATE_LIMITED -> "rate-limited";
             case BROKER_UNAVAILABLE -> "broker-unavailable";
             case NOT_ACCEPTING -> "not-accepting";
+            case SERVER_BUSY -> "server-busy";
             case IDEMPOTENCY_KEY_IN_USE, IDEMPOTENCY_KEY_REUSED -> "idempotency-conflict";
             case INTERNAL -> "internal";
             default -> "invalid";

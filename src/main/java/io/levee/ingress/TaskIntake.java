@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -46,6 +47,7 @@ public class TaskIntake {
     private final QueueRates rates;
     private final IdempotencyStore idempotency;
     private final TaskLifecycle lifecycle;
+    private final BodyBudget bodies;
 
     @Inject
     TaskIntake(
@@ -65,7 +67,11 @@ public class TaskIntake {
         this.admission = admission;
         this.rates = rates;
         this.idempotency = idempotency;
+        this.bodies = new BodyBudget(config.ingest().bodyMemory());
     }
+
+    /** How long a request waits for room in {@code levee.ingest.body-memory} before it is answered 503. */
+    static final Duration BODY_MEMORY_WAIT = Duration.ofSeconds(2);
 
     /** Request headers by name (case-insensitive), null when absent. */
     @FunctionalInterface
@@ -87,6 +93,13 @@ public class TaskIntake {
     Answer submit(
             String queue, Headers headers, InputStream entity, String submittedBy, IngestListener.Request observed) {
         requireAcceptable(queue, headers);
+        try (BodyBudget.Reservation room = reserve(headers, config.ingest().maxBodySize())) {
+            return acceptOne(queue, headers, entity, submittedBy, observed);
+        }
+    }
+
+    private Answer acceptOne(
+            String queue, Headers headers, InputStream entity, String submittedBy, IngestListener.Request observed) {
         String idempotencyKey = headers.get("Idempotency-Key");
         if (idempotencyKey != null && !IDEMPOTENCY_KEY.matcher(idempotencyKey).matches()) {
             throw new ProblemException(
@@ -129,6 +142,22 @@ public class TaskIntake {
     Answer submitBatch(
             String queue, Headers headers, InputStream entity, String submittedBy, IngestListener.Request observed) {
         requireAcceptable(queue, headers);
+        try (BodyBudget.Reservation room = reserve(headers, config.ingest().batchMaxBodySize())) {
+            return acceptBatch(queue, headers, entity, submittedBy, observed);
+        }
+    }
+
+    private BodyBudget.Reservation reserve(Headers headers, long limit) {
+        return bodies.reserve(headers.get("Content-Length"), headers.get("Content-Encoding"), limit, BODY_MEMORY_WAIT);
+    }
+
+    /** Room left in {@code levee.ingest.body-memory}, in KiB. */
+    int bodyMemoryFreeKib() {
+        return bodies.availableKib();
+    }
+
+    private Answer acceptBatch(
+            String queue, Headers headers, InputStream entity, String submittedBy, IngestListener.Request observed) {
         byte[] body = readBody(headers, entity, config.ingest().batchMaxBodySize());
         boolean schema = schemas.hasSchema(queue);
         List<TaskBodies.Item> items = TaskBodies.parseBatch(

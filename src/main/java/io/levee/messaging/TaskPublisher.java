@@ -142,6 +142,11 @@ public class TaskPublisher {
         return blockedReason != null;
     }
 
+    /** The broker's reason for blocking this replica's publishing connection, empty while it does not. */
+    public java.util.Optional<String> blockedReason() {
+        return java.util.Optional.ofNullable(blockedReason);
+    }
+
     /** The AMQP channels beneath the sessions that take sends now; fault-injection tests break them. */
     List<Channel> channels() {
         List<Channel> open = new ArrayList<>();

@@ -27,7 +27,8 @@ class IngestSettingsTest {
                         4 * 1024 * 1024,
                         Duration.ofSeconds(6),
                         Duration.ofSeconds(30),
-                        Duration.ofSeconds(10))));
+                        Duration.ofSeconds(10),
+                        64L * 1024 * 1024)));
         assertThat(c.idempotency(), is(new IdempotencySettings(Optional.empty(), Duration.ofHours(24), 100_000)));
         assertThat(c.queue("orders").orElseThrow().schema(), is(Optional.empty()));
         assertThat(c.queue("orders").orElseThrow().ingestMaxRate(), is(0L));

@@ -2,9 +2,10 @@ package io.levee.worker.internal;
 
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ShutdownSignalException;
 import io.levee.config.WorkerSettings;
 import io.levee.messaging.Broker;
-import io.levee.messaging.RedirectPublisher;
+import io.levee.messaging.SettlementPublisher;
 import io.levee.messaging.TaskLifecycle;
 import io.levee.worker.TaskListener;
 import java.io.IOException;
@@ -17,6 +18,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -25,9 +27,12 @@ import java.util.logging.Logger;
  * {@link SessionConsumer} with a bounded prefetch ({@code basic.qos}). amqp-client rather than JMS listeners: see
  * docs/handlers.md, "Why amqp-client for consuming".
  *
- * <p>Keeps "the consumers could not be set up" apart from task outcomes: a connection that cannot be opened, a
- * connection that dies, or a session that can no longer acknowledge correctly makes the whole pool reconnect with
- * capped exponential backoff, reporting itself down meanwhile. A handler's failure never gets here.
+ * <p>Keeps "the consumers could not be set up" apart from task outcomes, and a failure with its owner (as Spring's
+ * {@code DefaultMessageListenerContainer} lets each invoker recreate only its own session): a session that fails (an
+ * outcome's copy not confirmed, an acknowledgement that cannot go out, its channel closed) is replaced alone, on the
+ * same connection, while the other sessions go on handling and acknowledging their tasks; only a connection that
+ * failed makes the pool reconnect, with capped exponential backoff, reporting itself down meanwhile. The previous
+ * connection is closed before the next one opens: a pool never holds two. A handler's failure never gets here.
  */
 final class ConsumerPool {
 
@@ -38,13 +43,15 @@ final class ConsumerPool {
     private final HandlerEndpoint endpoint;
     private final HandlerInvoker invoker;
     private final Broker broker;
-    private final RedirectPublisher redirect;
+    private final SettlementPublisher settlement;
     private final WorkerSettings settings;
     private final Clock clock;
     private final TaskLifecycle lifecycle;
     private final DuplicateFilter duplicates;
     private final TaskListener listener;
     private final Backoff reconnectBackoff = new Backoff(Duration.ofMillis(250), Duration.ofSeconds(30));
+    private final Backoff sessionBackoff = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(10));
+    private final AtomicBoolean started = new AtomicBoolean();
     private final ScheduledExecutorService ticker;
     private final ExecutorService dispatch;
     private final PauseGate gate = new PauseGate();
@@ -59,7 +66,7 @@ final class ConsumerPool {
             HandlerEndpoint endpoint,
             HandlerInvoker invoker,
             Broker broker,
-            RedirectPublisher redirect,
+            SettlementPublisher settlement,
             WorkerSettings settings,
             Clock clock,
             TaskLifecycle lifecycle,
@@ -71,11 +78,12 @@ final class ConsumerPool {
         this.lifecycle = lifecycle;
         this.invoker = invoker;
         this.broker = broker;
-        this.redirect = redirect;
+        this.settlement = settlement;
         this.settings = settings;
         this.clock = clock;
+        // One thread more than sessions: a replacement session does not wait for the one it replaces to finish.
         this.dispatch = Executors.newFixedThreadPool(
-                endpoint.concurrency(),
+                endpoint.concurrency() + 1,
                 Thread.ofPlatform()
                         .daemon()
                         .name("levee-dispatch-" + endpoint.queue().name() + "-", 0)
@@ -88,6 +96,9 @@ final class ConsumerPool {
 
     /** Connects in the background, retrying with capped exponential backoff until it succeeds or is stopped. */
     void start() {
+        if (!started.compareAndSet(false, true)) {
+            return;
+        }
         // Ends with the ticker's shutdown on stop; flushAll handles its own errors, so the future holds nothing.
         java.util.concurrent.Future<?> unused = ticker.scheduleWithFixedDelay(
                 this::flushAll, ACK_TICK.toMillis(), ACK_TICK.toMillis(), TimeUnit.MILLISECONDS);
@@ -127,33 +138,15 @@ final class ConsumerPool {
             return;
         }
         int gen = ++generation;
-        // Recovery is ours (the whole pool, with backoff and readiness), not amqp-client's: the broker's connection
-        // has none. amqp-client dispatches each channel's deliveries on a pool of 2 × CPUs threads and the handler
-        // runs on it: on a small machine only two or four sessions would ever run at once. A thread per session
-        // lifts that bound to the configured concurrency. Named, so that an operator (or a test) can find it.
+        // Recovery is ours (sessions one by one, the connection with backoff and readiness), not amqp-client's.
+        // amqp-client dispatches each channel's deliveries on a pool of 2 × CPUs threads and the handler runs on
+        // it: on a small machine only two or four sessions would ever run at once. A thread per session lifts that
+        // bound to the configured concurrency. Named, so that an operator (or a test) can find it.
         Connection c = broker.newConnection("levee-consumers-" + queue(), dispatch);
         try {
-            int ackEvery = Math.max(1, Math.min(settings.ackBatch(), endpoint.prefetch() / 2));
             List<SessionConsumer> created = new ArrayList<>();
             for (int i = 0; i < endpoint.concurrency(); i++) {
-                Channel channel = c.createChannel();
-                channel.basicQos(endpoint.prefetch());
-                SessionConsumer consumer = new SessionConsumer(
-                        channel,
-                        endpoint,
-                        invoker,
-                        redirect,
-                        clock,
-                        ackEvery,
-                        () -> failed(gen, null),
-                        gate,
-                        lifecycle,
-                        duplicates,
-                        listener);
-                if (gate.isOpen()) {
-                    consumer.consume();
-                }
-                created.add(consumer);
+                created.add(openSession(c, gen));
             }
             connection = c;
             consumers = List.copyOf(created);
@@ -162,13 +155,92 @@ final class ConsumerPool {
             closeInBackground(c);
             throw e;
         }
+        // Called at once if the connection closed meanwhile.
+        c.addShutdownListener(signal -> connectionFailed(gen, signal));
         LOG.info(() -> (gate.isOpen() ? "Consuming" : "Paused (by an operator) before consuming") + " queue '" + queue()
                 + "' with " + endpoint.concurrency() + " session(s), prefetch " + endpoint.prefetch() + " ("
                 + endpoint.definition().source() + ")");
     }
 
-    /** The connection or one of its sessions failed: replace them all, unless that already happened. */
-    private void failed(int gen, Exception cause) {
+    private SessionConsumer openSession(Connection c, int gen) throws IOException {
+        int ackEvery = Math.max(1, Math.min(settings.ackBatch(), endpoint.prefetch() / 2));
+        Channel channel = c.createChannel();
+        channel.basicQos(endpoint.prefetch());
+        SessionConsumer consumer = new SessionConsumer(
+                channel,
+                endpoint,
+                invoker,
+                settlement,
+                clock,
+                ackEvery,
+                (failed, cause) -> sessionFailed(gen, failed, cause),
+                gate,
+                lifecycle,
+                duplicates,
+                listener);
+        if (gate.isOpen()) {
+            consumer.consume();
+        }
+        return consumer;
+    }
+
+    /**
+     * One session failed: acknowledge what it finished, close its channel (its unacknowledged tasks go back to the
+     * queue) and open a new session in its place. When the connection itself is gone, the pool reconnects instead.
+     */
+    private void sessionFailed(int gen, SessionConsumer failed, Throwable cause) {
+        Connection c;
+        synchronized (this) {
+            if (gen != generation || stopping || !consumers.contains(failed)) {
+                return;
+            }
+            c = connection;
+        }
+        if (c == null || !c.isOpen() || (cause instanceof ShutdownSignalException s && s.isHardError())) {
+            connectionFailed(gen, cause);
+            return;
+        }
+        Thread.ofVirtual().name("levee-replace-session-" + queue()).start(() -> {
+            failed.retire();
+            failed.flush();
+            failed.abortChannel();
+            Duration delay = sessionBackoff.next();
+            LOG.warning("a session of '" + queue() + "' failed (" + cause + "); replacing that session in "
+                    + delay.toMillis() + " ms, the others go on");
+            try {
+                Thread.sleep(delay);
+            } catch (InterruptedException e) {
+                return;
+            }
+            replace(gen, failed);
+        });
+    }
+
+    private void replace(int gen, SessionConsumer failed) {
+        synchronized (this) {
+            if (gen != generation || stopping || !consumers.contains(failed)) {
+                return;
+            }
+            try {
+                SessionConsumer next = openSession(connection, gen);
+                List<SessionConsumer> replaced = new ArrayList<>(consumers);
+                replaced.set(replaced.indexOf(failed), next);
+                consumers = List.copyOf(replaced);
+                sessionBackoff.reset();
+                return;
+            } catch (IOException | RuntimeException e) {
+                if (connection != null && connection.isOpen()) {
+                    LOG.log(Level.WARNING, "cannot open a session of '" + queue() + "'; trying again", e);
+                    Thread.ofVirtual().start(() -> sessionFailed(gen, failed, e));
+                    return;
+                }
+            }
+        }
+        connectionFailed(gen, new IOException("the connection closed while replacing a session"));
+    }
+
+    /** The connection failed: retire every session, close the connection, and reconnect, unless already done. */
+    private void connectionFailed(int gen, Throwable cause) {
         List<SessionConsumer> failed;
         Connection c;
         synchronized (this) {
@@ -182,13 +254,14 @@ final class ConsumerPool {
             connection = null;
             consumers = List.of();
         }
-        // Outside the pool's lock: a consumer takes its own lock to acknowledge, and may call back into failed().
-        failed.forEach(SessionConsumer::stop);
+        // Outside the pool's lock: a consumer takes its own lock to acknowledge.
+        failed.forEach(SessionConsumer::retire);
         failed.forEach(SessionConsumer::flush);
-        closeInBackground(c);
-        LOG.log(Level.WARNING, "consumers of queue '" + queue() + "' failed; reconnecting", cause);
+        LOG.log(Level.WARNING, "the consumer connection of queue '" + queue() + "' failed; reconnecting", cause);
         Thread.ofVirtual().name("levee-reconnect-" + queue()).start(() -> {
+            // The old connection is closed before a new one opens: never two for one pool.
             try {
+                closeInBackground(c).join(CLOSE_WAIT.plusSeconds(1));
                 Thread.sleep(reconnectBackoff.next());
             } catch (InterruptedException e) {
                 return;
@@ -221,9 +294,8 @@ final class ConsumerPool {
             try {
                 c.consume();
             } catch (IOException | RuntimeException e) {
-                LOG.log(Level.WARNING, "cannot resume a session of '" + queue() + "'; replacing the sessions", e);
-                Thread.ofVirtual().start(() -> failed(gen, e));
-                return;
+                LOG.log(Level.WARNING, "cannot resume a session of '" + queue() + "'; replacing it", e);
+                Thread.ofVirtual().start(() -> sessionFailed(gen, c, e));
             }
         }
         LOG.info(() -> "Resumed consuming queue '" + queue() + "'");
@@ -247,7 +319,7 @@ final class ConsumerPool {
             draining = consumers;
             c = connection;
             // Sessions stop before the pool reports down, so "down" means no new task starts.
-            draining.forEach(SessionConsumer::stop);
+            draining.forEach(SessionConsumer::retire);
             up = false;
         }
         gate.wake();

@@ -5,9 +5,9 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.DefaultConsumer;
 import com.rabbitmq.client.Envelope;
 import com.rabbitmq.client.ShutdownSignalException;
-import io.levee.messaging.BrokerUnavailableException;
 import io.levee.messaging.MalformedTaskException;
-import io.levee.messaging.RedirectPublisher;
+import io.levee.messaging.QueueFullException;
+import io.levee.messaging.SettlementPublisher;
 import io.levee.messaging.TaskEnvelope;
 import io.levee.messaging.TaskIds;
 import io.levee.messaging.TaskLifecycle;
@@ -27,6 +27,8 @@ import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiConsumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -40,6 +42,10 @@ import java.util.logging.Logger;
  * a time and in order, so every earlier delivery's outcome is final (its retry or dead-letter copy confirmed) by
  * then. A crash redelivers at most the unacknowledged window (≤ prefetch). See docs/handlers.md for why this is
  * amqp-client and not a JMS listener, and docs/benchmarks.md for the measurements.
+ *
+ * <p>A failure of this session (an outcome's copy not confirmed, an acknowledgement that cannot go out, the channel
+ * closed by anyone but the pool) is reported once to the pool, which replaces this session alone: the tasks of the
+ * other sessions are not disturbed.
  */
 final class SessionConsumer extends DefaultConsumer {
 
@@ -48,10 +54,11 @@ final class SessionConsumer extends DefaultConsumer {
 
     private final HandlerEndpoint endpoint;
     private final HandlerInvoker invoker;
-    private final RedirectPublisher redirect;
+    private final SettlementPublisher settlement;
     private final Clock clock;
     private final int ackEvery;
-    private final Runnable sessionFailed;
+    private final BiConsumer<SessionConsumer, Throwable> sessionFailed;
+    private final AtomicBoolean reported = new AtomicBoolean();
     private final PauseGate gate;
     private final TaskLifecycle lifecycle;
     private final DuplicateFilter duplicates;
@@ -63,6 +70,7 @@ final class SessionConsumer extends DefaultConsumer {
 
     private volatile boolean inFlight;
     private volatile boolean stopped;
+    private volatile boolean retired;
     private long lastFinished;
     private int unacknowledged;
 
@@ -74,10 +82,10 @@ final class SessionConsumer extends DefaultConsumer {
             Channel channel,
             HandlerEndpoint endpoint,
             HandlerInvoker invoker,
-            RedirectPublisher redirect,
+            SettlementPublisher settlement,
             Clock clock,
             int ackEvery,
-            Runnable sessionFailed,
+            BiConsumer<SessionConsumer, Throwable> sessionFailed,
             PauseGate gate,
             TaskLifecycle lifecycle,
             DuplicateFilter duplicates,
@@ -89,7 +97,7 @@ final class SessionConsumer extends DefaultConsumer {
         this.gate = gate;
         this.endpoint = endpoint;
         this.invoker = invoker;
-        this.redirect = redirect;
+        this.settlement = settlement;
         this.clock = clock;
         this.ackEvery = ackEvery;
         this.sessionFailed = sessionFailed;
@@ -116,7 +124,7 @@ final class SessionConsumer extends DefaultConsumer {
             if (!stopped) {
                 handle(delivery.getDeliveryTag(), delivery.isRedeliver(), properties, body);
             }
-        } catch (BrokerUnavailableException e) {
+        } catch (RuntimeException e) {
             outcomeNotRecorded(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -155,7 +163,7 @@ final class SessionConsumer extends DefaultConsumer {
                 if (!stopped) {
                     handleBatch(deliveries);
                 }
-            } catch (BrokerUnavailableException e) {
+            } catch (RuntimeException e) {
                 outcomeNotRecorded(e);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -167,31 +175,34 @@ final class SessionConsumer extends DefaultConsumer {
     }
 
     /**
-     * The outcome's copy was not confirmed: this message must not be acknowledged, and a later group acknowledgement
-     * would include it. Stop here; replacing the session returns it to the queue.
+     * The outcome's copy was not confirmed (broker unreachable, queue missing or refusing): this message must not be
+     * acknowledged, and a later group acknowledgement would include it. This session stops here; the pool replaces
+     * it, and closing its channel returns the task to the queue.
      */
-    private void outcomeNotRecorded(BrokerUnavailableException e) {
+    private void outcomeNotRecorded(RuntimeException e) {
         LOG.log(
                 Level.WARNING,
                 "cannot record the outcome of a task from '" + endpoint.queue().name()
-                        + "'; replacing the session so that the broker redelivers it",
+                        + "'; replacing this session so that the broker redelivers it",
                 e);
-        stop();
-        sessionFailed.run();
+        fail(e);
     }
 
-    /** The broker cancelled this consumer (queue deleted): the pool must set up its consumers again. */
+    /** The broker cancelled this consumer (its queue was deleted): the session must be set up again. */
     @Override
     public void handleCancel(String consumerTag) {
         LOG.warning("the broker cancelled a consumer of '" + endpoint.queue().name() + "'");
-        replaceSession();
+        fail(new IllegalStateException("consumer cancelled by the broker"));
     }
 
     @Override
     public void handleShutdownSignal(String consumerTag, ShutdownSignalException signal) {
-        if (!signal.isInitiatedByApplication()) {
-            replaceSession();
+        if (retired) {
+            return;
         }
+        // Whoever closed it (the broker, or the client after an error), the pool did not: this session is gone.
+        LOG.warning("a session of '" + endpoint.queue().name() + "' was closed: " + signal.getMessage());
+        fail(signal);
     }
 
     /** A delivery as received, waiting to join a batch. */
@@ -213,22 +224,58 @@ final class SessionConsumer extends DefaultConsumer {
         }
         TaskEnvelope envelope = taken.envelope();
         TaskOutcome outcome;
-        Throwable failure = null;
-        byte[] result = null;
-        lifecycle.started(envelope.queue(), envelope.id(), envelope.attempt(), envelope.submittedAt(), clock.millis());
-        long started = System.nanoTime();
-        try {
-            result = invoker.invoke(taken.task());
-            outcome = TaskOutcome.DONE;
-        } catch (Throwable t) {
-            failure = t;
-            outcome = TaskOutcome.of(t, envelope.attempt(), endpoint.maxAttempts());
+        Throwable failure;
+        byte[] result;
+        long started;
+        while (true) {
+            failure = null;
+            result = null;
+            lifecycle.started(
+                    envelope.queue(), envelope.id(), envelope.attempt(), envelope.submittedAt(), clock.millis());
+            started = System.nanoTime();
+            try {
+                result = invoker.invoke(taken.task());
+                outcome = TaskOutcome.DONE;
+            } catch (Throwable t) {
+                failure = t;
+                outcome = TaskOutcome.of(t, envelope.attempt(), endpoint.maxAttempts());
+            }
+            if (outcome != TaskOutcome.RETURN || returnToQueue(taken)) {
+                break;
+            }
+            // The queue is full: the task stays here, unacknowledged, and runs again after a pause. Handing it back
+            // (nack with requeue) would count as a failed delivery against x-delivery-limit on a quorum queue.
+            pause(returnBackoff.next());
+            if (stopped) {
+                // Unacknowledged: closing the channel returns it to the queue.
+                taken.attempt().abandoned(new IllegalStateException("the session stopped while its task waited"));
+                return;
+            }
         }
-        settle(taken, outcome, failure, result, System.nanoTime() - started);
+        if (outcome == TaskOutcome.RETURN) {
+            taken.attempt().finished(outcome.reported(), failure, System.nanoTime() - started);
+        } else {
+            settle(taken, outcome, failure, result, System.nanoTime() - started);
+        }
         finished(tag);
         if (outcome == TaskOutcome.RETURN) {
             // Not the task's fault (bulkhead full, circuit open, rate limit): back off instead of spinning.
             pause(returnBackoff.next());
+        }
+    }
+
+    /** Whether the task went back to the tail of its queue; false when the queue is full and refused it. */
+    private boolean returnToQueue(Taken taken) {
+        TaskEnvelope envelope = taken.envelope();
+        try {
+            settlement.returnToQueue(envelope, wireHeaders(envelope, taken.received()));
+            return true;
+        } catch (QueueFullException full) {
+            LOG.fine(() -> "queue '" + envelope.queue() + "' is full; task " + envelope.id() + " waits in its session");
+            return false;
+        } catch (RuntimeException notRecorded) {
+            taken.attempt().abandoned(notRecorded);
+            throw notRecorded;
         }
     }
 
@@ -396,7 +443,7 @@ final class SessionConsumer extends DefaultConsumer {
                         Level.INFO,
                         "task " + envelope.id() + " of '" + envelope.queue() + "' failed on attempt "
                                 + envelope.attempt() + "; retrying through " + retryQueue + ": " + failure);
-                redirect.retry(retryQueue, next, wireHeaders(next, received));
+                settlement.retry(retryQueue, next, wireHeaders(next, received));
                 lifecycle.retrying(
                         envelope.queue(),
                         envelope.id(),
@@ -422,7 +469,7 @@ final class SessionConsumer extends DefaultConsumer {
                         failure.getClass().getName(),
                         errorMessage(failure));
             }
-            case RETURN -> redirect.requeue(envelope, wireHeaders(envelope, received));
+            case RETURN -> settlement.returnToQueue(envelope, wireHeaders(envelope, received));
         }
     }
 
@@ -493,7 +540,7 @@ final class SessionConsumer extends DefaultConsumer {
         headers.put(WireHeaders.ERROR_CLASS, errorClass);
         headers.put(WireHeaders.ERROR_MESSAGE, message);
         headers.put(WireHeaders.FAILED_AT, clock.millis());
-        redirect.deadLetter(endpoint.queue().deadLetterQueue(), envelope, headers);
+        settlement.deadLetter(endpoint.queue().deadLetterQueue(), envelope, headers);
     }
 
     private static String errorMessage(Throwable failure) {
@@ -527,7 +574,7 @@ final class SessionConsumer extends DefaultConsumer {
             acknowledged = unacknowledged < ackEvery || acknowledge();
         }
         if (!acknowledged) {
-            replaceSession();
+            fail(new IllegalStateException("acknowledgement failed"));
         }
     }
 
@@ -538,7 +585,7 @@ final class SessionConsumer extends DefaultConsumer {
             acknowledged = unacknowledged == 0 || acknowledge();
         }
         if (!acknowledged) {
-            replaceSession();
+            fail(new IllegalStateException("acknowledgement failed"));
         }
     }
 
@@ -559,10 +606,31 @@ final class SessionConsumer extends DefaultConsumer {
         }
     }
 
-    /** Stops this consumer and has the pool replace it; outside this consumer's lock, as the pool takes its own. */
-    private void replaceSession() {
+    /**
+     * Stops this session and reports it to the pool, once; outside this consumer's lock, as the pool takes its own.
+     * Nothing is reported after {@link #retire}.
+     */
+    private void fail(Throwable cause) {
         stop();
-        sessionFailed.run();
+        if (!retired && reported.compareAndSet(false, true)) {
+            sessionFailed.accept(this, cause);
+        }
+    }
+
+    /** The pool is closing or replacing this session: it stops, and its channel's closing is no failure. */
+    void retire() {
+        retired = true;
+        stop();
+    }
+
+    /** Closes this session's channel, which returns its unacknowledged deliveries to the queue. */
+    void abortChannel() {
+        retire();
+        try {
+            getChannel().abort();
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.FINE, "aborting a session of '" + endpoint.queue().name() + "'", e);
+        }
     }
 
     /** Takes no new deliveries from now on; finished ones can still be flushed. */

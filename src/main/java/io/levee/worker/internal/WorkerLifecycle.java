@@ -7,7 +7,7 @@ import io.levee.messaging.Broker;
 import io.levee.messaging.BrokerReady;
 import io.levee.messaging.ControlPlane;
 import io.levee.messaging.QueueControl;
-import io.levee.messaging.RedirectPublisher;
+import io.levee.messaging.SettlementPublisher;
 import io.levee.messaging.TaskLifecycle;
 import io.levee.worker.TaskListener;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -24,7 +24,7 @@ import java.util.logging.Logger;
 
 /**
  * Starts a consumer pool per handler once the broker is ready (worker role), and drains them on shutdown before any
- * application-scoped bean (the redirect publisher an in-flight outcome needs) is destroyed.
+ * application-scoped bean (the settlement publisher an in-flight outcome needs) is destroyed.
  */
 @ApplicationScoped
 public class WorkerLifecycle {
@@ -33,7 +33,7 @@ public class WorkerLifecycle {
 
     private final LeveeConfig config;
     private final Broker broker;
-    private final RedirectPublisher redirect;
+    private final SettlementPublisher settlement;
     private final HandlerExtension handlers;
     private final BeanManager beans;
     private final ControlPlane control;
@@ -46,6 +46,7 @@ public class WorkerLifecycle {
     // below never runs there: this hook drains instead, and the JVM waits for it (SigtermIT).
     private final Thread drainOnExit =
             Thread.ofPlatform().name("levee-drain-on-exit").unstarted(this::drainAll);
+    private boolean starting;
     private volatile boolean started;
     private SucceededTasks succeeded;
 
@@ -53,7 +54,7 @@ public class WorkerLifecycle {
     WorkerLifecycle(
             LeveeConfig config,
             Broker broker,
-            RedirectPublisher redirect,
+            SettlementPublisher settlement,
             HandlerExtension handlers,
             BeanManager beans,
             ControlPlane control,
@@ -68,24 +69,24 @@ public class WorkerLifecycle {
         this.lifecycle = lifecycle;
         this.config = config;
         this.broker = broker;
-        this.redirect = redirect;
+        this.settlement = settlement;
         this.handlers = handlers;
         this.beans = beans;
     }
 
     synchronized void start(@Observes BrokerReady ready) {
-        if (!config.role().consumes() || started) {
+        if (!config.role().consumes() || starting) {
             return;
         }
         // Set first: whatever fails below, consumers are never started a second time for the same queue.
-        started = true;
+        starting = true;
         control.all().forEach(this::controlled);
         for (HandlerEndpoint endpoint : handlers.registry().endpoints()) {
             ConsumerPool pool = new ConsumerPool(
                     endpoint,
                     new HandlerInvoker(endpoint.definition().handler().apply(beans)),
                     broker,
-                    redirect,
+                    settlement,
                     config.worker(),
                     Clock.systemUTC(),
                     lifecycle,
@@ -97,6 +98,7 @@ public class WorkerLifecycle {
             pool.start();
             pools.add(pool);
         }
+        started = true;
         control.onChange(this::controlled);
         if (!pools.isEmpty()) {
             Runtime.getRuntime().addShutdownHook(drainOnExit);
@@ -134,6 +136,20 @@ public class WorkerLifecycle {
     /** Whether every handler's consumers are running (true on a replica that does not consume). */
     public boolean isUp() {
         return !config.role().consumes() || (started && pools.stream().allMatch(ConsumerPool::isUp));
+    }
+
+    /**
+     * What keeps {@link #isUp()} false: {@code "(not started)"} before the broker was first ready, else the queues
+     * whose consumers are not running (starting or reconnecting); empty while up or on a replica that does not consume.
+     */
+    List<String> down() {
+        if (!config.role().consumes()) {
+            return List.of();
+        }
+        if (!started) {
+            return List.of("(not started: waiting for the broker)");
+        }
+        return pools.stream().filter(p -> !p.isUp()).map(ConsumerPool::queue).toList();
     }
 
     /** Drains every pool: no new tasks, in-flight ones finish within {@code levee.worker.drain-timeout}. */
