@@ -7,6 +7,7 @@ import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.ShutdownSignalException;
 import com.rabbitmq.jms.admin.RMQConnectionFactory;
 import io.levee.config.LeveeConfig;
+import io.levee.config.QueueSettings;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
@@ -39,6 +40,7 @@ public class Broker {
 
     private final LeveeConfig config;
     private final Event<BrokerReady> ready;
+    private final DelayLadder ladder = new DelayLadder();
     private volatile Connection admin;
     private volatile boolean topologyDeclared;
     private volatile boolean closed;
@@ -184,6 +186,40 @@ public class Broker {
     /** Messages ready in a queue, as the broker reports them. */
     public long depth(String queue) {
         return withChannel(ch -> ch.queueDeclarePassive(queue).getMessageCount());
+    }
+
+    /**
+     * Declares the delay ladder of a queue unless this replica did already (see {@link DelayLadder}).
+     *
+     * @throws BrokerUnavailableException when the broker did not answer
+     */
+    public void ensureDelayLadder(QueueSettings queue) {
+        if (!ladder.declared(queue.name())) {
+            withChannel(ch -> {
+                ladder.ensure(ch, queue);
+                return null;
+            });
+        }
+    }
+
+    /** Tasks of a queue waiting in its delay ladder; 0 when it has none (nobody sent it a delayed task yet). */
+    public long delayed(QueueSettings queue) {
+        try (Channel ch = admin().createChannel()) {
+            ch.queueDeclarePassive(DelayLadder.rung(queue.name(), 0));
+        } catch (IOException | TimeoutException | com.rabbitmq.client.AlreadyClosedException e) {
+            if (e instanceof IOException io && io.getCause() instanceof com.rabbitmq.client.ShutdownSignalException) {
+                return 0;
+            }
+            throw new BrokerUnavailableException("broker " + redacted() + " did not answer: " + e, e);
+        }
+        return withChannel(ch -> {
+            long waiting = 0;
+            for (int k = 0; k < DelayLadder.rungs(queue); k++) {
+                waiting += ch.queueDeclarePassive(DelayLadder.rung(queue.name(), k))
+                        .getMessageCount();
+            }
+            return waiting;
+        });
     }
 
     /** Depth and consumers of a queue, read together in one round trip. */

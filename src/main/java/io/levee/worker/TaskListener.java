@@ -20,7 +20,11 @@ public interface TaskListener {
         /** The task cannot succeed or ran out of attempts: it is in the dead-letter queue. */
         DEAD_LETTERED,
         /** Not the task's fault (bulkhead full, circuit open, rate limit): back to its queue, no attempt used. */
-        RETURNED;
+        RETURNED,
+        /** Taken after its deadline: dead-lettered as {@code expired} without calling the handler. */
+        EXPIRED,
+        /** A repeat of a task that already succeeded (duplicate suppression): acknowledged, the handler not called. */
+        DUPLICATE;
 
         /** The tag value: lower case, words joined by a hyphen. */
         public String tag() {
