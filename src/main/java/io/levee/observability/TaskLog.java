@@ -10,8 +10,8 @@ import java.util.logging.Logger;
 
 /**
  * One log line per task outcome, on the logger {@code io.levee.task}: queue, task id, request id, attempt, handler
- * duration and outcome. Failures are logged at INFO (retried) and WARNING (dead-lettered, with the error's stack);
- * successes and returns at FINE, so that a healthy queue at thousands of tasks per second does not flood the log
+ * duration and outcome. Failures are logged at INFO (retried, expired) and WARNING (dead-lettered, with the error's
+ * stack); successes, returns and suppressed repeats at FINE, so that a healthy queue at thousands of tasks per second does not flood the log
  * ({@code io.levee.task.level=FINE} shows a line for every outcome). The fields also travel as the record's parameter,
  * which {@link JsonLogFormatter} writes as JSON members.
  */
@@ -24,8 +24,8 @@ final class TaskLog {
     static void outcome(TaskContext task, Outcome outcome, Throwable failure, long handlerNanos) {
         Level level =
                 switch (outcome) {
-                    case SUCCEEDED, RETURNED -> Level.FINE;
-                    case RETRIED -> Level.INFO;
+                    case SUCCEEDED, RETURNED, DUPLICATE -> Level.FINE;
+                    case RETRIED, EXPIRED -> Level.INFO;
                     case DEAD_LETTERED -> Level.WARNING;
                 };
         if (!LOG.isLoggable(level)) {
