@@ -29,6 +29,10 @@ import java.util.Map;
  * Levee process, the broker and Redis.</li>
  * <li>{@code batch}: a handler inserting into PostgreSQL one row per call vs a batch handler inserting up to 500 rows
  * per call ({@code bench/batch/src}, run in Levee's jar), 4 sessions each, rounds interleaved.</li>
+ * <li>{@code delay}: lateness of delayed tasks: Levee (as a gateway) accepts tasks with {@code Levee-Delay} of
+ * 1 s to 1 h (each plus a random 0–999 ms, so the delays' bit patterns vary), a plain consumer takes them from the
+ * queue as the ladder releases them, and lateness is the arrival time minus the task's {@code levee-not-before}
+ * (same clock).</li>
  * </ul>
  * {@code LEVEE_BENCH_AMQP_URI} and {@code LEVEE_BENCH_PORT} move the benchmark to another virtual host and port.
  * Only 127.0.0.1 is used; every child process has a deadline.
@@ -61,7 +65,8 @@ public final class Bench {
                 case "scaling" -> scaling(c, smoke);
                 case "dedup" -> dedup(c, smoke);
                 case "batch" -> batch(c, smoke);
-                default -> throw new IllegalArgumentException("mode: drain | scaling | dedup | batch");
+                case "delay" -> delay(c, smoke);
+                default -> throw new IllegalArgumentException("mode: drain | scaling | dedup | batch | delay");
             }
         }
     }
@@ -195,6 +200,118 @@ public final class Bench {
                 batch,
                 batch / row);
         System.out.printf(Locale.ROOT, "load average after: %s%n", loadAverage());
+    }
+
+    static void delay(Connection c, boolean smoke) throws Exception {
+        String queue = "bench-delay";
+        long[] delays = smoke ? new long[] {1, 5, 30} : new long[] {1, 5, 30, 60, 300, 600, 3600};
+        int perDelay = smoke ? 20 : 40;
+        List<String> gateway = List.of(
+                javaBin,
+                "-Dlevee.role=gateway",
+                "-Dserver.port=" + LEVEE_PORT,
+                "-Dlevee.auth.enabled=false",
+                "-Dserver.host=127.0.0.1",
+                "-Dlevee.amqp.uri=" + URI,
+                "-Dlevee.queues." + queue + ".max-length=1000000",
+                "-Dlevee.queues." + queue + ".max-delay=2h",
+                "-jar",
+                root.resolve("target/levee.jar").toString());
+        Path log = Path.of(System.getProperty("java.io.tmpdir"), "levee-bench-delay.log");
+        Process p = new ProcessBuilder(gateway)
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
+        Map<Long, List<Long>> lateness = new java.util.concurrent.ConcurrentHashMap<>();
+        Map<String, Long> delayOf = new java.util.concurrent.ConcurrentHashMap<>();
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        String base = "http://127.0.0.1:" + LEVEE_PORT;
+        try (Channel ch = c.createChannel()) {
+            long ready = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+            while (true) {
+                try {
+                    if (http.send(
+                                            java.net.http.HttpRequest.newBuilder(
+                                                            java.net.URI.create(base + "/health/ready"))
+                                                    .build(),
+                                            java.net.http.HttpResponse.BodyHandlers.discarding())
+                                    .statusCode()
+                            == 200) {
+                        break;
+                    }
+                } catch (IOException notYet) {
+                    // not listening yet
+                }
+                if (System.nanoTime() > ready) {
+                    throw new IllegalStateException("Levee not ready; see " + log);
+                }
+                Thread.sleep(200);
+            }
+            ch.queuePurge(queue);
+            ch.basicConsume(queue, true, new com.rabbitmq.client.DefaultConsumer(ch) {
+                @Override
+                public void handleDelivery(
+                        String tag, com.rabbitmq.client.Envelope env, AMQP.BasicProperties props, byte[] body) {
+                    long now = System.currentTimeMillis();
+                    Object notBefore = props.getHeaders().get("levee-not-before");
+                    Long d = delayOf.get(props.getMessageId());
+                    if (notBefore != null && d != null) {
+                        lateness.computeIfAbsent(d, k -> java.util.Collections.synchronizedList(new ArrayList<>()))
+                                .add(now - Long.parseLong(notBefore.toString()));
+                    }
+                }
+            });
+            java.util.Random random = new java.util.Random(42);
+            int total = 0;
+            for (int i = 0; i < perDelay; i++) {
+                for (long d : delays) {
+                    long ms = d * 1000 + random.nextInt(1000);
+                    var r = http.send(
+                            java.net.http.HttpRequest.newBuilder(
+                                            java.net.URI.create(base + "/v1/queues/" + queue + "/tasks"))
+                                    .header("Content-Type", "application/json")
+                                    .header("Levee-Delay", ms + "ms")
+                                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"d\":" + d + "}"))
+                                    .build(),
+                            java.net.http.HttpResponse.BodyHandlers.ofString());
+                    if (r.statusCode() != 202) {
+                        throw new IllegalStateException(r.statusCode() + " " + r.body());
+                    }
+                    String id = r.body().replaceAll(".*\"id\":\"([^\"]+)\".*", "$1");
+                    delayOf.put(id, d);
+                    total++;
+                }
+            }
+            System.out.printf(Locale.ROOT, "%d delayed tasks accepted; load average %s%n", total, loadAverage());
+            // The gateway is not needed any more: the ladder releases without Levee.
+            p.destroy();
+            long end = System.nanoTime()
+                    + Duration.ofSeconds(delays[delays.length - 1] + 120).toNanos();
+            while (lateness.values().stream().mapToInt(List::size).sum() < total && System.nanoTime() < end) {
+                Thread.sleep(500);
+            }
+            for (long d : delays) {
+                List<Long> values = new ArrayList<>(lateness.getOrDefault(d, List.of()));
+                values.sort(null);
+                if (values.isEmpty()) {
+                    System.out.printf(Locale.ROOT, "delay %5d s: nothing released%n", d);
+                    continue;
+                }
+                System.out.printf(
+                        Locale.ROOT,
+                        "delay %5d s (+0-999 ms): %3d released, early %d, lateness median %5d ms, p99 %5d ms, max %5d ms%n",
+                        d,
+                        values.size(),
+                        values.stream().filter(v -> v < 0).count(),
+                        values.get(values.size() / 2),
+                        values.get(Math.min(values.size() - 1, (int) Math.ceil(values.size() * 0.99) - 1)),
+                        values.getLast());
+            }
+            System.out.printf(Locale.ROOT, "load average after: %s%n", loadAverage());
+        } finally {
+            p.destroy();
+            p.waitFor();
+        }
     }
 
     /** Starts Levee with {@code command} once when {@code queue} does not exist yet, until it declared it. */

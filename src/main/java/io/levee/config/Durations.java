@@ -32,4 +32,19 @@ public final class Durations {
             return null;
         }
     }
+
+    /** A duration as configuration writes it: {@code 7d}, {@code 12h}, {@code 90s}, {@code 250ms}. */
+    public static String text(Duration d) {
+        long ms = d.toMillis();
+        if (ms % 86_400_000 == 0 && ms > 0) {
+            return ms / 86_400_000 + "d";
+        }
+        if (ms % 3_600_000 == 0 && ms > 0) {
+            return ms / 3_600_000 + "h";
+        }
+        if (ms % 60_000 == 0 && ms > 0) {
+            return ms / 60_000 + "m";
+        }
+        return ms % 1000 == 0 ? ms / 1000 + "s" : ms + "ms";
+    }
 }

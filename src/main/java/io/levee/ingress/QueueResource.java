@@ -99,6 +99,7 @@ public class QueueResource {
             s.put("depth", state.depth());
             s.put("consumers", state.consumers());
             s.put("deadLetterDepth", broker.depth(q.deadLetterQueue()));
+            s.put("waiting", broker.delayed(q));
         } catch (BrokerUnavailableException e) {
             // The cause names the broker's host: it goes to the log, never into an answer.
             LOG.warning("queue state of '" + q.name() + "' unavailable: " + e.getMessage());

@@ -249,8 +249,11 @@ public class TaskIntake {
             return "/v1/queues/" + queue + "/tasks/" + id;
         }
 
-        /** The task's deadline, when it has one, into an answer. */
+        /** When the task is due, if later than now, and its deadline, if it has one, into an answer. */
         void putTimes(Map<String, Object> answer) {
+            if (times.notBefore() > 0) {
+                answer.put("dueAt", Instant.ofEpochMilli(times.notBefore()).toString());
+            }
             if (times.deadline() > 0) {
                 answer.put("deadline", Instant.ofEpochMilli(times.deadline()).toString());
             }
@@ -334,6 +337,9 @@ public class TaskIntake {
                 times.deadline(),
                 times.notBefore());
         try {
+            if (times.notBefore() > 0) {
+                broker.ensureDelayLadder(config.queues().get(queue));
+            }
             publisher.publish(task, config.ingest().publishTimeout());
         } catch (QueueFullException e) {
             publish.failed(Rejections.reason(ProblemType.QUEUE_FULL));

@@ -9,14 +9,17 @@ import java.time.format.DateTimeParseException;
 
 /**
  * When a submitted task may start and until when, from its request headers and its queue's settings (see
- * openapi.yaml): {@code Levee-Deadline} (an RFC 3339 time) or {@code Levee-Ttl} (a duration), else the queue's
- * {@code task-ttl}. A TTL counts from the time the task is due.
+ * openapi.yaml): {@code Levee-Delay} (a duration) or {@code Levee-Not-Before} (an RFC 3339 time), at most the
+ * queue's {@code max-delay} ahead; {@code Levee-Deadline} (a time) or {@code Levee-Ttl} (a duration), else the
+ * queue's {@code task-ttl}. A TTL counts from the time the task is due.
  *
  * @param notBefore epoch ms before which the task must not start, 0 when it may start at once
  * @param deadline  epoch ms after which it must not start, 0 for none
  */
 record TaskTimes(long notBefore, long deadline) {
 
+    static final String DELAY = "Levee-Delay";
+    static final String NOT_BEFORE = "Levee-Not-Before";
     static final String DEADLINE = "Levee-Deadline";
     static final String TTL = "Levee-Ttl";
     /** Longer than any delay or deadline makes sense for, short enough that no sum of times overflows. */
@@ -24,10 +27,12 @@ record TaskTimes(long notBefore, long deadline) {
 
     /**
      * Reads the headers; refuses (400 {@code invalid-request}, nothing published) a value that does not parse, both
-     * headers of a pair, and a deadline that is not after the time the task is due.
+     * headers of a pair, a delay beyond the queue's {@code max-delay}, and a deadline that is not after the time the
+     * task is due.
      */
     static TaskTimes of(TaskIntake.Headers headers, QueueSettings queue, Instant now) {
-        long due = now.toEpochMilli();
+        long notBefore = notBefore(headers, queue, now);
+        long due = notBefore > 0 ? notBefore : now.toEpochMilli();
         String deadlineHeader = headers.get(DEADLINE);
         String ttlHeader = headers.get(TTL);
         if (deadlineHeader != null && ttlHeader != null) {
@@ -45,7 +50,55 @@ record TaskTimes(long notBefore, long deadline) {
         } else if (queue.taskTtl().isPresent()) {
             deadline = due + queue.taskTtl().get().toMillis();
         }
-        return new TaskTimes(0, deadline);
+        return new TaskTimes(notBefore, deadline);
+    }
+
+    /** Epoch ms the task is due, or 0 when it is due at once (no header, a zero delay, a time not in the future). */
+    private static long notBefore(TaskIntake.Headers headers, QueueSettings queue, Instant now) {
+        String delayHeader = headers.get(DELAY);
+        String notBeforeHeader = headers.get(NOT_BEFORE);
+        if (delayHeader != null && notBeforeHeader != null) {
+            throw invalid("give " + DELAY + " or " + NOT_BEFORE + ", not both");
+        }
+        long at;
+        String given;
+        if (delayHeader != null) {
+            given = DELAY + " " + printable(delayHeader);
+            Duration delay = duration(DELAY, delayHeader);
+            at = now.toEpochMilli() + delay.toMillis();
+        } else if (notBeforeHeader != null) {
+            given = NOT_BEFORE + " " + printable(notBeforeHeader);
+            at = time(NOT_BEFORE, notBeforeHeader).toEpochMilli();
+        } else {
+            return 0;
+        }
+        long wait = at - now.toEpochMilli();
+        if (wait <= 0) {
+            return 0;
+        }
+        if (wait > queue.maxDelay().toMillis()) {
+            throw invalid(
+                    queue.maxDelay().isZero()
+                            ? "queue '" + queue.name() + "' takes no delayed tasks (max-delay is 0); " + given
+                            : given + " is further ahead than the queue's max-delay of "
+                                    + Durations.text(queue.maxDelay()));
+        }
+        return at;
+    }
+
+    /** A duration of 0 or more. */
+    private static Duration duration(String header, String raw) {
+        Duration d;
+        try {
+            d = raw.trim().equals("0") ? Duration.ZERO : Durations.parse(raw);
+        } catch (ArithmeticException | NumberFormatException e) {
+            d = null;
+        }
+        if (d == null || d.isNegative() || d.compareTo(LONGEST) > 0) {
+            throw invalid(
+                    header + " must be a duration such as 90s, 15m, 2h, 7d or PT90S, was '" + printable(raw) + "'");
+        }
+        return d;
     }
 
     private static Instant time(String header, String raw) {

@@ -1,10 +1,13 @@
 package io.levee.messaging;
 
+import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
+import com.rabbitmq.client.ShutdownSignalException;
 import com.rabbitmq.jms.admin.RMQConnectionFactory;
 import io.levee.config.LeveeConfig;
+import io.levee.config.QueueSettings;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
@@ -33,12 +36,16 @@ public class Broker {
     private static final Logger LOG = Logger.getLogger(Broker.class.getName());
 
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+    private static final Duration FIRST_RECONNECT = Duration.ofMillis(250);
 
     private final LeveeConfig config;
     private final Event<BrokerReady> ready;
+    private final DelayLadder ladder = new DelayLadder();
     private volatile Connection admin;
     private volatile boolean topologyDeclared;
     private volatile boolean closed;
+    private final java.util.concurrent.atomic.AtomicBoolean reconnecting =
+            new java.util.concurrent.atomic.AtomicBoolean();
     private volatile Optional<SSLContext> tls;
 
     @Inject
@@ -124,15 +131,95 @@ public class Broker {
         }
     }
 
+    /**
+     * The admin connection was closed by the broker or the network: reconnect (and redeclare, idempotently) with the
+     * same backoff as at startup after a first pause, so that readiness and ingest come back without waiting for someone to ask.
+     */
+    private void reconnectInBackground() {
+        if (closed || !reconnecting.compareAndSet(false, true)) {
+            return;
+        }
+        LOG.warning(() -> "Connection to " + redacted() + " lost; reconnecting");
+        Thread.ofVirtual().name("levee-broker-reconnect").start(() -> {
+            try {
+                // Not at once: a broker that just closed the connection is often shutting down or restarting.
+                Thread.sleep(FIRST_RECONNECT);
+                connectAndDeclare();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                reconnecting.set(false);
+            }
+        });
+    }
+
     /** Whether the admin connection is open and the topology has been declared. */
     public boolean isUp() {
         Connection c = admin;
         return topologyDeclared && c != null && c.isOpen();
     }
 
+    /**
+     * Why the broker cannot be used now ({@link #isUp()} is false): not connected yet, the connection lost (with the
+     * broker's reason), or the topology not declared yet; empty while it is up.
+     */
+    public Optional<String> downReason() {
+        Connection c = admin;
+        if (c == null) {
+            return Optional.of("not connected to " + redacted() + " yet");
+        }
+        if (!c.isOpen()) {
+            ShutdownSignalException cause = c.getCloseReason();
+            String why = cause == null
+                    ? ""
+                    : cause.getReason() instanceof AMQP.Connection.Close close
+                            ? ": " + close.getReplyCode() + " " + close.getReplyText()
+                            : ": " + cause.getMessage();
+            return Optional.of("connection to " + redacted() + " lost" + why + "; reconnecting");
+        }
+        if (!topologyDeclared) {
+            return Optional.of("topology not declared yet on " + redacted());
+        }
+        return Optional.empty();
+    }
+
     /** Messages ready in a queue, as the broker reports them. */
     public long depth(String queue) {
         return withChannel(ch -> ch.queueDeclarePassive(queue).getMessageCount());
+    }
+
+    /**
+     * Declares the delay ladder of a queue unless this replica did already (see {@link DelayLadder}).
+     *
+     * @throws BrokerUnavailableException when the broker did not answer
+     */
+    public void ensureDelayLadder(QueueSettings queue) {
+        if (!ladder.declared(queue.name())) {
+            withChannel(ch -> {
+                ladder.ensure(ch, queue);
+                return null;
+            });
+        }
+    }
+
+    /** Tasks of a queue waiting in its delay ladder; 0 when it has none (nobody sent it a delayed task yet). */
+    public long delayed(QueueSettings queue) {
+        try (Channel ch = admin().createChannel()) {
+            ch.queueDeclarePassive(DelayLadder.rung(queue.name(), 0));
+        } catch (IOException | TimeoutException | com.rabbitmq.client.AlreadyClosedException e) {
+            if (e instanceof IOException io && io.getCause() instanceof com.rabbitmq.client.ShutdownSignalException) {
+                return 0;
+            }
+            throw new BrokerUnavailableException("broker " + redacted() + " did not answer: " + e, e);
+        }
+        return withChannel(ch -> {
+            long waiting = 0;
+            for (int k = 0; k < DelayLadder.rungs(queue); k++) {
+                waiting += ch.queueDeclarePassive(DelayLadder.rung(queue.name(), k))
+                        .getMessageCount();
+            }
+            return waiting;
+        });
     }
 
     /** Depth and consumers of a queue, read together in one round trip. */
@@ -203,8 +290,14 @@ public class Broker {
         if (c != null) {
             c.abort(1_000);
         }
-        admin = connect("levee-admin", false, null);
-        return admin;
+        Connection opened = connect("levee-admin", false, null);
+        opened.addShutdownListener(cause -> {
+            if (!cause.isInitiatedByApplication()) {
+                reconnectInBackground();
+            }
+        });
+        admin = opened;
+        return opened;
     }
 
     /**

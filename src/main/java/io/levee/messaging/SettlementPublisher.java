@@ -3,6 +3,7 @@ package io.levee.messaging;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
+import io.levee.config.QueueSettings;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -54,6 +55,15 @@ public class SettlementPublisher {
     /** Copies a task into the dead-letter queue of its queue. */
     public void deadLetter(String deadLetterQueue, TaskEnvelope task, Map<String, Object> headers) {
         publish(Topology.DEAD_LETTERS, deadLetterQueue, task, headers);
+    }
+
+    /**
+     * Puts a task that is not due yet back into its queue's delay ladder for the time it has left (a task a producer
+     * sent straight to the queue with a future {@code levee-not-before}, or one a clock ahead of this one released).
+     */
+    public void delay(QueueSettings queue, TaskEnvelope task, Map<String, Object> headers, Duration left) {
+        broker.ensureDelayLadder(queue);
+        publish(DelayLadder.entry(), DelayLadder.routingKey(queue.name(), left), task, headers);
     }
 
     /**

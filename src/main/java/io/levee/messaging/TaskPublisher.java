@@ -88,7 +88,7 @@ public class TaskPublisher {
             PendingConfirm confirm;
             try {
                 sent.increment();
-                confirm = session.send(task, destination(task.queue()));
+                confirm = session.send(task, destination(task));
             } catch (JMSException | RuntimeException e) {
                 failedAttempts.increment();
                 last = e;
@@ -142,6 +142,11 @@ public class TaskPublisher {
         return blockedReason != null;
     }
 
+    /** The broker's reason for blocking this replica's publishing connection, empty while it does not. */
+    public java.util.Optional<String> blockedReason() {
+        return java.util.Optional.ofNullable(blockedReason);
+    }
+
     /** The AMQP channels beneath the sessions that take sends now; fault-injection tests break them. */
     List<Channel> channels() {
         List<Channel> open = new ArrayList<>();
@@ -152,6 +157,19 @@ public class TaskPublisher {
             }
         }
         return open;
+    }
+
+    /**
+     * Where a task goes: its queue through {@value Topology#TASKS}, or, while it is not due, the entry of the delay
+     * ladder with a routing key that spells the time left ({@link DelayLadder}; its queue's rungs must exist).
+     */
+    private RMQDestination destination(TaskEnvelope task) {
+        long wait = task.notBefore() - System.currentTimeMillis();
+        if (task.notBefore() > 0 && wait > 0) {
+            String key = DelayLadder.routingKey(task.queue(), Duration.ofMillis(wait));
+            return new RMQDestination(key, DelayLadder.entry(), key, null);
+        }
+        return destination(task.queue());
     }
 
     private RMQDestination destination(String queue) {

@@ -20,7 +20,11 @@ public interface TaskListener {
         /** The task cannot succeed or ran out of attempts: it is in the dead-letter queue. */
         DEAD_LETTERED,
         /** Not the task's fault (bulkhead full, circuit open, rate limit): back to its queue, no attempt used. */
-        RETURNED;
+        RETURNED,
+        /** Taken after its deadline: dead-lettered as {@code expired} without calling the handler. */
+        EXPIRED,
+        /** A repeat of a task that already succeeded (duplicate suppression): acknowledged, the handler not called. */
+        DUPLICATE;
 
         /** The tag value: lower case, words joined by a hyphen. */
         public String tag() {
@@ -56,7 +60,7 @@ public interface TaskListener {
         /**
          * The attempt's outcome is known and recorded (its retry or dead-letter copy confirmed).
          *
-         * @param failure      what the handler threw, or null when it succeeded
+         * @param failure      what the handler threw, or null when it succeeded or none ran (an expired task)
          * @param handlerNanos how long the handler ran, 0 when none ran (an unreadable message)
          */
         default void finished(Outcome outcome, Throwable failure, long handlerNanos) {}

@@ -75,8 +75,8 @@ class IngestIT {
     @Test
     void aTaskIsAcceptedOnlyOnceItIsInTheQueue() throws Exception {
         long before = TestBroker.depth(QUEUE);
-        ApiResponse<TaskAccepted> r =
-                tasks.submitTaskWithHttpInfo(QUEUE, Map.of("hello", "world"), null, "req-123", null, null, null, null);
+        ApiResponse<TaskAccepted> r = tasks.submitTaskWithHttpInfo(
+                QUEUE, Map.of("hello", "world"), null, "req-123", null, null, null, null, null, null);
 
         assertThat(r.getStatusCode(), is(202));
         TaskAccepted a = r.getData();
@@ -95,7 +95,8 @@ class IngestIT {
         try (Connection c = TestBroker.connect();
                 Channel ch = c.createChannel()) {
             ch.queuePurge(queue);
-            TaskAccepted a = tasks.submitTask(queue, Map.of("n", 1), null, null, "00-garbage", null, null, null);
+            TaskAccepted a =
+                    tasks.submitTask(queue, Map.of("n", 1), null, null, "00-garbage", null, null, null, null, null);
             GetResponse got = ch.basicGet(queue, true);
             assertThat("a confirmed task is in the queue", got != null, is(true));
             assertThat(got.getProps().getMessageId(), is(a.getId()));
@@ -111,8 +112,8 @@ class IngestIT {
     void aRepeatedIdempotencyKeyAnswersTheOriginalAndEnqueuesNothing() throws Exception {
         String key = "key-" + UUID.randomUUID();
         long before = TestBroker.depth(QUEUE);
-        TaskAccepted first = tasks.submitTask(QUEUE, Map.of("pay", 10), key, null, null, null, null, null);
-        TaskAccepted again = tasks.submitTask(QUEUE, Map.of("pay", 10), key, null, null, null, null, null);
+        TaskAccepted first = tasks.submitTask(QUEUE, Map.of("pay", 10), key, null, null, null, null, null, null, null);
+        TaskAccepted again = tasks.submitTask(QUEUE, Map.of("pay", 10), key, null, null, null, null, null, null, null);
 
         assertThat(again.getId(), is(first.getId()));
         assertThat(again.getAcceptedAt(), is(first.getAcceptedAt()));
@@ -120,7 +121,7 @@ class IngestIT {
 
         ApiException reused = assertThrows(
                 ApiException.class,
-                () -> tasks.submitTask(QUEUE, Map.of("pay", 11), key, null, null, null, null, null));
+                () -> tasks.submitTask(QUEUE, Map.of("pay", 11), key, null, null, null, null, null, null, null));
         assertThat(reused.getCode(), is(422));
         assertThat(reused.getResponseBody(), containsString("urn:levee:problem:idempotency-key-reused"));
         assertThat("the refused body was not enqueued", TestBroker.depth(QUEUE), is(before + 1));
@@ -129,8 +130,8 @@ class IngestIT {
     @Test
     void aBatchIsAnsweredItemByItem() throws Exception {
         long before = TestBroker.depth(QUEUE);
-        ApiResponse<BatchResult> r =
-                tasks.submitBatchWithHttpInfo(QUEUE, List.of(Map.of("i", 0), "one", 2), null, null, null, null, null);
+        ApiResponse<BatchResult> r = tasks.submitBatchWithHttpInfo(
+                QUEUE, List.of(Map.of("i", 0), "one", 2), null, null, null, null, null, null, null);
 
         assertThat(r.getStatusCode(), is(202));
         assertThat(r.getData().getResults(), hasSize(3));
@@ -146,7 +147,7 @@ class IngestIT {
         long before = TestBroker.depth(ORDERS);
         ApiException e = assertThrows(
                 ApiException.class,
-                () -> tasks.submitTask(ORDERS, Map.of("amount", -1), null, null, null, null, null, null));
+                () -> tasks.submitTask(ORDERS, Map.of("amount", -1), null, null, null, null, null, null, null, null));
 
         assertThat(e.getCode(), is(422));
         assertThat(
@@ -157,8 +158,8 @@ class IngestIT {
                         containsString("$.amount")));
         assertThat(TestBroker.depth(ORDERS), is(before));
 
-        TaskAccepted ok =
-                tasks.submitTask(ORDERS, Map.of("orderId", "o-1", "amount", 5), null, null, null, null, null, null);
+        TaskAccepted ok = tasks.submitTask(
+                ORDERS, Map.of("orderId", "o-1", "amount", 5), null, null, null, null, null, null, null, null);
         assertThat(ok.getQueue(), is(ORDERS));
         await().atMost(DEADLINE).until(() -> TestBroker.depth(ORDERS) == before + 1);
     }
@@ -171,6 +172,8 @@ class IngestIT {
                 () -> tasks.submitBatch(
                         ORDERS,
                         List.of(Map.of("orderId", "a", "amount", 1), Map.of("orderId", "b")),
+                        null,
+                        null,
                         null,
                         null,
                         null,
@@ -214,7 +217,7 @@ class IngestIT {
         int[] accepted = {0};
         ApiException full = assertThrows(ApiException.class, () -> {
             for (int i = 0; i < 20; i++) {
-                tasks.submitTask(TINY, i, null, null, null, null, null, null);
+                tasks.submitTask(TINY, i, null, null, null, null, null, null, null, null);
                 accepted[0]++;
             }
         });
@@ -231,7 +234,7 @@ class IngestIT {
     void theIngestCeilingIsA429WithRetryAfter() {
         ApiException limited = assertThrows(ApiException.class, () -> {
             for (int i = 0; i < 10; i++) {
-                tasks.submitTask(CEILING, i, null, null, null, null, null, null);
+                tasks.submitTask(CEILING, i, null, null, null, null, null, null, null, null);
             }
         });
         assertThat(limited.getCode(), is(429));

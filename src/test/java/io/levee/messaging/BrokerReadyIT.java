@@ -94,7 +94,8 @@ class BrokerReadyIT {
                             .exitCode(),
                     is(0));
         }
-        await("closed").atMost(DEADLINE).until(() -> !broker.isUp());
+        // Levee reopens it in the background after 250 ms: look often.
+        await("closed").atMost(DEADLINE).pollInterval(Duration.ofMillis(10)).until(() -> !broker.isUp());
 
         broker.depth(Topology.UNROUTABLE);
 

@@ -110,6 +110,7 @@ class DeadlineIT {
         assertThat(dead.header("levee-error-message"), containsString("after its deadline"));
         assertThat(dead.header("levee-deadline"), is(Long.toString(now - 1_000)));
         assertThat("the expired task never reached the handler", Recording.handled.contains(late), is(false));
+        await("counted as expired").atMost(WAIT).until(() -> handledTotal("it-deadline", "expired") >= 1);
         assertThat(Recording.remaining.get(live), greaterThan(Duration.ZERO));
         assertThat(Recording.remaining.get(live), lessThanOrEqualTo(Duration.ofSeconds(60)));
     }
@@ -239,6 +240,18 @@ class DeadlineIT {
         });
         assertThat(found, hasSize(1));
         return found.getFirst();
+    }
+
+    /** {@code levee_tasks_handled_total} of a queue and outcome, from the Prometheus scrape. */
+    private double handledTotal(String queue, String outcome) {
+        return get("/metrics")
+                .body()
+                .lines()
+                .filter(l -> l.startsWith("levee_tasks_handled_total{")
+                        && l.contains("queue=\"" + queue + "\"")
+                        && l.contains("outcome=\"" + outcome + "\""))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+                .sum();
     }
 
     private HttpResponse<String> get(String path) {

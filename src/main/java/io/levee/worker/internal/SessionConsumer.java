@@ -375,14 +375,24 @@ final class SessionConsumer extends DefaultConsumer {
                     e.getMessage());
             return null;
         }
+        long now = clock.millis();
+        if (envelope.notBefore() > now) {
+            // Not due: never handled early, whoever sent it here.
+            Duration left = Duration.ofMillis(envelope.notBefore() - now);
+            LOG.fine(() -> "task " + envelope.id() + " of '" + envelope.queue() + "' is due in " + left
+                    + "; back into its delay ladder");
+            settlement.delay(endpoint.queue(), envelope, wireHeaders(envelope, received), left);
+            return null;
+        }
+        long deadline = endpoint.taskDeadline(envelope, replayedAt(headers));
+        boolean redelivered = redeliver || deliveryCount(headers) > 0;
         if (duplicates.isRepeat(envelope.id())) {
             LOG.fine(() -> "task " + envelope.id() + " of '" + envelope.queue()
                     + "' already succeeded; acknowledged without handling it again");
+            listener.started(new DeliveredTask(envelope, headers, Optional.empty(), redelivered))
+                    .finished(TaskListener.Outcome.DUPLICATE, null, 0);
             return null;
         }
-        long now = clock.millis();
-        long deadline = endpoint.taskDeadline(envelope, replayedAt(headers));
-        boolean redelivered = redeliver || deliveryCount(headers) > 0;
         if (deadline > 0 && now >= deadline) {
             TaskListener.Attempt attempt =
                     listener.started(new DeliveredTask(envelope, headers, Optional.empty(), redelivered));
@@ -392,7 +402,7 @@ final class SessionConsumer extends DefaultConsumer {
                 attempt.abandoned(notRecorded);
                 throw notRecorded;
             }
-            attempt.finished(TaskListener.Outcome.DEAD_LETTERED, null, 0);
+            attempt.finished(TaskListener.Outcome.EXPIRED, null, 0);
             return null;
         }
         DeliveredTask task = new DeliveredTask(envelope, headers, invocationDeadline(deadline), redelivered);

@@ -138,6 +138,20 @@ public class WorkerLifecycle {
         return !config.role().consumes() || (started && pools.stream().allMatch(ConsumerPool::isUp));
     }
 
+    /**
+     * What keeps {@link #isUp()} false: {@code "(not started)"} before the broker was first ready, else the queues
+     * whose consumers are not running (starting or reconnecting); empty while up or on a replica that does not consume.
+     */
+    List<String> down() {
+        if (!config.role().consumes()) {
+            return List.of();
+        }
+        if (!started) {
+            return List.of("(not started: waiting for the broker)");
+        }
+        return pools.stream().filter(p -> !p.isUp()).map(ConsumerPool::queue).toList();
+    }
+
     /** Drains every pool: no new tasks, in-flight ones finish within {@code levee.worker.drain-timeout}. */
     void drain(@Observes @BeforeDestroyed(ApplicationScoped.class) Object event) {
         drainAll();

@@ -1,0 +1,250 @@
+package io.levee.worker;
+
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.greaterThanOrEqualTo;
+import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.lessThan;
+import static org.hamcrest.Matchers.notNullValue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.helidon.microprofile.testing.junit5.AddBean;
+import io.helidon.microprofile.testing.junit5.AddConfig;
+import io.helidon.microprofile.testing.junit5.HelidonTest;
+import io.levee.testing.TaskFeed;
+import io.levee.testing.TestBroker;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.client.WebTarget;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Delayed tasks against a real broker: released in the order they are due and never early, through the delay ladder
+ * alone (a queue nobody consumes receives them too), counted while they wait; bad delays refused.
+ */
+@ExtendWith(TestBroker.class)
+@HelidonTest
+@AddBean(DelayIT.Recording.class)
+@AddConfig(key = "levee.queues.it-delay.max-delay", value = "1m")
+@AddConfig(key = "levee.queues.it-delay-idle.max-delay", value = "1h")
+@AddConfig(key = "levee.queues.it-delay-none.max-delay", value = "0")
+class DelayIT {
+
+    static final Duration WAIT = Duration.ofSeconds(60);
+    /** How late a release may be here: the ladder's 100 ms rounding, a hop per rung, a loaded machine. */
+    static final Duration LATE = Duration.ofSeconds(5);
+
+    static final HttpClient HTTP = HttpClient.newHttpClient();
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    @Inject
+    WebTarget target;
+
+    String base;
+
+    @BeforeEach
+    void ready() {
+        base = "http://127.0.0.1:" + target.getUri().getPort();
+        await("Levee ready")
+                .atMost(WAIT)
+                .ignoreExceptions()
+                .until(() -> get("/health/ready").statusCode() == 200);
+    }
+
+    /** Records when each task reached the handler. */
+    @ApplicationScoped
+    public static class Recording {
+        static final Map<String, Instant> handled = new ConcurrentHashMap<>();
+        static final List<String> order = java.util.Collections.synchronizedList(new ArrayList<>());
+
+        @TaskHandler("it-delay")
+        public void handle(String body, TaskContext task) {
+            handled.put(task.taskId(), Instant.now());
+            order.add(task.taskId());
+        }
+
+        @TaskHandler("it-delay-none")
+        public void none(String body) {}
+    }
+
+    @Test
+    void delaysOfThirtyFiveAndOneSecondsAreReleasedInTheOrderTheyAreDueAndNeverEarly() throws IOException {
+        JsonNode thirty = accepted(post("/v1/queues/it-delay/tasks", "{\"d\":30}", "Levee-Delay", "30s"));
+        JsonNode five = accepted(post(
+                "/v1/queues/it-delay/tasks",
+                "{\"d\":5}",
+                "Levee-Not-Before",
+                Instant.now().plusSeconds(5).toString()));
+        JsonNode one = accepted(post("/v1/queues/it-delay/tasks", "{\"d\":1}", "Levee-Delay", "1s"));
+        List<String> ids = List.of(
+                one.get("id").asText(),
+                five.get("id").asText(),
+                thirty.get("id").asText());
+
+        JsonNode queue = JSON.readTree(get("/v1/queues/it-delay").body());
+        assertThat("waiting while not due", queue.get("waiting").asLong(), greaterThanOrEqualTo(1L));
+        await("all released")
+                .atMost(WAIT)
+                .until(() -> Recording.handled.keySet().containsAll(ids));
+
+        assertThat(
+                "released in the order they are due",
+                Recording.order.stream().filter(ids::contains).toList(),
+                is(ids));
+        for (JsonNode task : List.of(one, five, thirty)) {
+            Instant due = Instant.parse(task.get("dueAt").asText());
+            Instant at = Recording.handled.get(task.get("id").asText());
+            assertThat("not before it is due", at.isBefore(due), is(false));
+            assertThat("released soon after it is due", Duration.between(due, at), lessThan(LATE));
+        }
+        await("nothing waits any more")
+                .atMost(WAIT)
+                .until(() -> JSON.readTree(get("/v1/queues/it-delay").body())
+                                .get("waiting")
+                                .asLong()
+                        == 0);
+    }
+
+    @Test
+    void theLadderReleasesIntoAQueueThatNobodyConsumes() throws IOException {
+        TaskFeed.awaitDeclared("it-delay-idle");
+        long before = TestBroker.depth("it-delay-idle");
+        JsonNode task = accepted(post("/v1/queues/it-delay-idle/tasks", "{\"idle\":1}", "Levee-Delay", "1500ms"));
+        Instant due = Instant.parse(task.get("dueAt").asText());
+
+        await("waiting")
+                .atMost(WAIT)
+                .until(() -> JSON.readTree(get("/v1/queues/it-delay-idle").body())
+                                .get("waiting")
+                                .asLong()
+                        == 1);
+        assertThat("not in the queue before it is due", TestBroker.depth("it-delay-idle"), is(before));
+        await("released").atMost(WAIT).until(() -> TestBroker.depth("it-delay-idle") == before + 1);
+        assertThat(Instant.now().isBefore(due), is(false));
+        List<TaskFeed.Received> released = TaskFeed.take("it-delay-idle");
+        assertThat(released.getLast().header("levee-task-id"), is(task.get("id").asText()));
+        assertThat(released.getLast().body(), is("{\"idle\":1}"));
+    }
+
+    @Test
+    void aTaskSentStraightToTheQueueBeforeItsTimeGoesBackToWait() {
+        TaskFeed.awaitDeclared("it-delay");
+        String id = UUID.randomUUID().toString();
+        long notBefore = System.currentTimeMillis() + 1_500;
+        Map<String, Object> headers = new HashMap<>();
+        headers.put("levee-task-id", id);
+        headers.put("levee-submitted-at", System.currentTimeMillis());
+        headers.put("levee-not-before", notBefore);
+        TestBroker.publish(
+                "",
+                "it-delay",
+                TestBroker.jsonProperties(id, headers),
+                "{\"early\":1}".getBytes(StandardCharsets.UTF_8));
+
+        await("handled").atMost(WAIT).until(() -> Recording.handled.containsKey(id));
+        assertThat(Recording.handled.get(id).toEpochMilli(), greaterThanOrEqualTo(notBefore));
+    }
+
+    @Test
+    void aBatchWithADelayGivesEveryItemTheSameDueTime() throws IOException {
+        HttpResponse<String> r = post("/v1/queues/it-delay/tasks/batch", "[{\"b\":0},{\"b\":1}]", "Levee-Delay", "1s");
+
+        assertThat(r.body(), r.statusCode(), is(202));
+        for (JsonNode item : JSON.readTree(r.body()).get("results")) {
+            assertThat(item.get("dueAt"), notNullValue());
+            String id = item.get("id").asText();
+            await("item released").atMost(WAIT).until(() -> Recording.handled.containsKey(id));
+            assertThat(
+                    Recording.handled
+                            .get(id)
+                            .isBefore(Instant.parse(item.get("dueAt").asText())),
+                    is(false));
+        }
+    }
+
+    @Test
+    void badDelaysAreRefusedAndNothingIsEnqueued() {
+        TaskFeed.awaitDeclared("it-delay");
+        assertRefused("/v1/queues/it-delay/tasks", "Levee-Delay", "2m", "max-delay of 1m");
+        assertRefused("/v1/queues/it-delay/tasks", "Levee-Delay", "later", "Levee-Delay");
+        assertRefused(
+                "/v1/queues/it-delay/tasks",
+                "Levee-Not-Before",
+                Instant.now().plusSeconds(3600).toString(),
+                "max-delay");
+        assertRefused("/v1/queues/it-delay/tasks", "Levee-Not-Before", "tomorrow", "Levee-Not-Before");
+        assertRefused("/v1/queues/it-delay-none/tasks", "Levee-Delay", "1s", "takes no delayed tasks");
+        HttpResponse<String> both = send(HttpRequest.newBuilder(URI.create(base + "/v1/queues/it-delay/tasks"))
+                .header("Content-Type", "application/json")
+                .header("Levee-Delay", "5s")
+                .header("Levee-Not-Before", Instant.now().plusSeconds(5).toString())
+                .POST(HttpRequest.BodyPublishers.ofString("{\"bad\":true}"))
+                .build());
+        assertThat(both.statusCode(), is(400));
+        assertThat(both.body(), containsString("not both"));
+        HttpResponse<String> deadlineBeforeDue =
+                send(HttpRequest.newBuilder(URI.create(base + "/v1/queues/it-delay/tasks"))
+                        .header("Content-Type", "application/json")
+                        .header("Levee-Delay", "30s")
+                        .header("Levee-Deadline", Instant.now().plusSeconds(10).toString())
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"bad\":true}"))
+                        .build());
+        assertThat(deadlineBeforeDue.statusCode(), is(400));
+        assertThat(deadlineBeforeDue.body(), containsString("is not after the time the task is due"));
+    }
+
+    private void assertRefused(String path, String header, String value, String detail) {
+        HttpResponse<String> r = post(path, "{\"bad\":true}", header, value);
+        assertThat(header + ": " + value, r.statusCode(), is(400));
+        assertThat(r.body(), containsString("urn:levee:problem:invalid-request"));
+        assertThat(r.body(), containsString(detail));
+    }
+
+    private static JsonNode accepted(HttpResponse<String> r) throws IOException {
+        assertThat(r.body(), r.statusCode(), is(202));
+        JsonNode node = JSON.readTree(r.body());
+        assertThat(node.get("dueAt"), notNullValue());
+        return node;
+    }
+
+    private HttpResponse<String> get(String path) {
+        return send(HttpRequest.newBuilder(URI.create(base + path)).GET().build());
+    }
+
+    private HttpResponse<String> post(String path, String body, String header, String value) {
+        return send(HttpRequest.newBuilder(URI.create(base + path))
+                .header("Content-Type", "application/json")
+                .header(header, value)
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build());
+    }
+
+    private static HttpResponse<String> send(HttpRequest request) {
+        try {
+            return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
