@@ -5,6 +5,10 @@ wrk.method = "POST"
 wrk.body = f:read("*a")
 f:close()
 wrk.headers["Content-Type"] = "application/json"
+local authorization = os.getenv("LEVEE_BENCH_AUTHORIZATION")
+if authorization and authorization ~= "" then
+   wrk.headers["Authorization"] = authorization
+end
 
 local threads = {}
 

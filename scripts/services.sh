@@ -61,6 +61,20 @@ levee_ensure_rabbitmq() {
   levee_wait_port RabbitMQ "$host" "$port" 90
 }
 
+# levee_ensure_postgres: the example service (examples/orders-service) stores orders in PostgreSQL at 127.0.0.1:5432.
+levee_ensure_postgres() {
+  if levee_port_open 127.0.0.1 5432; then
+    return 0
+  fi
+  if ! command -v pg_ctlcluster >/dev/null 2>&1; then
+    echo "levee: PostgreSQL is needed on 127.0.0.1:5432 by the example service and is not installed (apt-get install postgresql)." >&2
+    return 1
+  fi
+  echo "levee: starting PostgreSQL ..." >&2
+  pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -1)" main start >/dev/null 2>&1 || true
+  levee_wait_port PostgreSQL 127.0.0.1 5432 60
+}
+
 # levee_ensure_redis: the idempotency-store tests use Redis at 127.0.0.1:6379.
 levee_ensure_redis() {
   if levee_port_open 127.0.0.1 6379; then

@@ -42,6 +42,15 @@ public final class AnnotationOverrides {
         return new AnnotationOverrides(config, prefixes);
     }
 
+    /**
+     * The overrides of one of several repeated annotations on the same element, addressed by its 0-based position:
+     * {@code <class>/<method>/RateLimit/1/value}.
+     */
+    public AnnotationOverrides indexed(int index) {
+        return new AnnotationOverrides(
+                config, prefixes.stream().map(p -> p + index + "/").toList());
+    }
+
     /** The configured value of an attribute, trimmed, if any key for it is set. */
     public Optional<String> raw(String attribute) {
         for (String p : prefixes) {

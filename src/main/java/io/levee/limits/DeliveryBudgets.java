@@ -1,5 +1,7 @@
 package io.levee.limits;
 
+import io.github.bucket4j.Bucket;
+import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
 import io.github.bucket4j.distributed.proxy.ProxyManager;
 import io.github.bucket4j.distributed.serialization.Mapper;
@@ -19,7 +21,8 @@ import redis.clients.jedis.JedisPooled;
 
 /**
  * Hands each delivered queue its {@link PermitBudget}: shared by every replica in Redis when
- * {@code levee.limits.redis-uri} is set ({@link SharedBudget}), this replica's own otherwise ({@link LocalBudget}).
+ * {@code levee.limits.redis-uri} is set ({@link SharedBudget}), this replica's own otherwise ({@link LocalBudget});
+ * and a {@code @RateLimit(shared = true)} its bucket in the same Redis.
  */
 @ApplicationScoped
 public class DeliveryBudgets {
@@ -45,10 +48,30 @@ public class DeliveryBudgets {
     }
 
     /** The budget of {@code queue}'s delivery at {@code rate} permits/s. */
-    public synchronized PermitBudget budget(String queue, double rate) {
+    public PermitBudget budget(String queue, double rate) {
+        return proxies()
+                .<PermitBudget>map(
+                        p -> new SharedBudget(queue, p, settings.keyPrefix() + queue, rate, () -> replicaCount(queue)))
+                .orElseGet(() -> new LocalBudget(rate));
+    }
+
+    /**
+     * A bucket shared by every replica under {@code name} (prefixed with {@code levee.limits.key-prefix}), created
+     * with {@code configuration} if Redis does not hold it yet; empty without {@code levee.limits.redis-uri}.
+     */
+    public Optional<Bucket> sharedBucket(String name, BucketConfiguration configuration) {
+        return proxies().map(p -> p.builder().build(settings.keyPrefix() + name, () -> configuration));
+    }
+
+    /** The configured replica count ({@code levee.limits.replicas}), else 1. */
+    public int configuredReplicas() {
+        return settings.replicas().orElse(1);
+    }
+
+    private synchronized Optional<ProxyManager<String>> proxies() {
         Optional<URI> uri = settings.redisUri();
         if (uri.isEmpty()) {
-            return new LocalBudget(rate);
+            return Optional.empty();
         }
         if (proxies == null) {
             GenericObjectPoolConfig<Connection> pool = new GenericObjectPoolConfig<>();
@@ -62,7 +85,7 @@ public class DeliveryBudgets {
                             ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(Duration.ofMinutes(1)))
                     .build();
         }
-        return new SharedBudget(queue, proxies, settings.keyPrefix() + queue, rate, () -> replicaCount(queue));
+        return Optional.of(proxies);
     }
 
     private int replicaCount(String queue) {

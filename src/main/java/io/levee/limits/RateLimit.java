@@ -5,6 +5,7 @@ import jakarta.interceptor.InterceptorBinding;
 import java.lang.annotation.Documented;
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Inherited;
+import java.lang.annotation.Repeatable;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
@@ -24,6 +25,16 @@ import java.time.temporal.ChronoUnit;
  * {@code <class>/<method>/RateLimit/<attribute>} for a method, {@code <class>/RateLimit/<attribute>} for a class,
  * e.g. {@code com.acme.Orders/handle/RateLimit/value=50}. Invalid values fail deployment.
  *
+ * <p>Repeatable: a method (or class) with several {@code @RateLimit}s must have a permit of each, in the order they
+ * are written (20 per second and 10,000 per day at once); a call that gets the first permit and not a later one has
+ * used the first. With several, configuration addresses each by its 0-based position:
+ * {@code com.acme.Orders/handle/RateLimit/1/value=5000}.
+ *
+ * <p>{@link #shared()} limits draw from one bucket in Redis ({@code levee.limits.redis-uri}) for every replica,
+ * keyed by the method (and position): 10,000 per day holds for the cluster, not per replica. While Redis does not
+ * answer, each replica falls back to its share ({@code value / levee.limits.replicas}, or the whole value without that
+ * setting), logged once, and tries Redis again every few seconds.
+ *
  * <p>Runs inside MicroProfile Fault Tolerance (interceptor priority {@value RateLimitInterceptor#PRIORITY}): each
  * actual invocation takes a permit, including each {@code @Retry}; waiting counts against {@code @Timeout} and
  * holds a {@code @Bulkhead} slot.
@@ -33,6 +44,7 @@ import java.time.temporal.ChronoUnit;
 @InterceptorBinding
 @Retention(RetentionPolicy.RUNTIME)
 @Target({ElementType.METHOD, ElementType.TYPE})
+@Repeatable(RateLimit.List.class)
 public @interface RateLimit {
 
     /** Permits per window; at least 1. */
@@ -70,6 +82,21 @@ public @interface RateLimit {
     /** Unit of {@link #maxWait()}. */
     @Nonbinding
     ChronoUnit maxWaitUnit() default ChronoUnit.SECONDS;
+
+    /** Whether every replica draws from one bucket in Redis ({@code levee.limits.redis-uri} must be set). */
+    @Nonbinding
+    boolean shared() default false;
+
+    /** Several limits on one method or class; each must give a permit. */
+    @Documented
+    @Inherited
+    @Retention(RetentionPolicy.RUNTIME)
+    @Target({ElementType.METHOD, ElementType.TYPE})
+    @interface List {
+        /** The limits, in the order their permits are taken. */
+        @Nonbinding
+        RateLimit[] value();
+    }
 
     /** How permits come back. */
     enum Type {

@@ -23,16 +23,19 @@ public class RateLimitInterceptor implements Serializable {
 
     private final transient RateLimitExtension extension;
     private final transient RateLimitListener listener;
+    private final transient DeliveryBudgets budgets;
 
     @Inject
-    RateLimitInterceptor(RateLimitExtension extension, @Any Instance<RateLimitListener> listeners) {
+    RateLimitInterceptor(
+            RateLimitExtension extension, @Any Instance<RateLimitListener> listeners, DeliveryBudgets budgets) {
         this.extension = extension;
+        this.budgets = budgets;
         this.listener = RateLimitListener.all(listeners.stream().toList());
     }
 
     @AroundInvoke
     Object limit(InvocationContext context) throws Exception {
-        RateLimiter limiter = extension.limiter(context.getMethod(), listener);
+        RateLimits limiter = extension.limiter(context.getMethod(), listener, budgets);
         for (int i = BatchCalls.permits(context.getMethod()); i > 0; i--) {
             limiter.acquire();
         }

@@ -16,9 +16,27 @@ import org.eclipse.microprofile.config.Config;
  * @param type       how permits come back
  * @param mode       what a call without a permit does
  * @param maxWait    in WAIT mode, the longest a call waits
+ * @param shared     whether every replica draws from one bucket in Redis
  */
 public record RateLimitSettings(
-        int value, Duration window, Duration minSpacing, RateLimit.Type type, RateLimit.Mode mode, Duration maxWait) {
+        int value,
+        Duration window,
+        Duration minSpacing,
+        RateLimit.Type type,
+        RateLimit.Mode mode,
+        Duration maxWait,
+        boolean shared) {
+
+    /** A limit of this replica alone. */
+    public RateLimitSettings(
+            int value,
+            Duration window,
+            Duration minSpacing,
+            RateLimit.Type type,
+            RateLimit.Mode mode,
+            Duration maxWait) {
+        this(value, window, minSpacing, type, mode, maxWait, false);
+    }
 
     public RateLimitSettings {
         if (value < 1) {
@@ -48,8 +66,19 @@ public record RateLimitSettings(
      * @throws IllegalArgumentException naming the setting and the config key, when a value is invalid
      */
     public static RateLimitSettings resolve(RateLimit annotation, Method method, boolean onClass, Config config) {
+        return resolve(annotation, method, onClass, config, -1);
+    }
+
+    /**
+     * As {@link #resolve(RateLimit, Method, boolean, Config)}, for one of several limits on the same method or class.
+     *
+     * @param index the limit's 0-based position among them, which its configuration keys carry; -1 for a single one
+     */
+    public static RateLimitSettings resolve(
+            RateLimit annotation, Method method, boolean onClass, Config config, int index) {
         String className = method.getDeclaringClass().getName();
-        AnnotationOverrides lookup = AnnotationOverrides.of(config, method, RateLimit.class, onClass);
+        AnnotationOverrides all = AnnotationOverrides.of(config, method, RateLimit.class, onClass);
+        AnnotationOverrides lookup = index < 0 ? all : all.indexed(index);
         try {
             int value = lookup.get("value", Integer::parseInt).orElse(annotation.value());
             long window = lookup.get("window", Long::parseLong).orElse(annotation.window());
@@ -65,6 +94,7 @@ public record RateLimitSettings(
             long maxWait = lookup.get("maxWait", Long::parseLong).orElse(annotation.maxWait());
             ChronoUnit maxWaitUnit =
                     lookup.get("maxWaitUnit", RateLimitSettings::unit).orElse(annotation.maxWaitUnit());
+            boolean shared = lookup.get("shared", RateLimitSettings::bool).orElse(annotation.shared());
             if (window < 1) {
                 throw new IllegalArgumentException("window = " + window + "; allowed: at least 1");
             }
@@ -74,13 +104,22 @@ public record RateLimitSettings(
                     Duration.of(spacing, spacingUnit),
                     type,
                     mode,
-                    Duration.of(maxWait, maxWaitUnit));
+                    Duration.of(maxWait, maxWaitUnit),
+                    shared);
         } catch (IllegalArgumentException | ArithmeticException e) {
             throw new IllegalArgumentException(
                     "Invalid @RateLimit on " + className + "#" + method.getName() + ": " + e.getMessage()
                             + " (annotation, or config " + lookup.keys() + ")",
                     e);
         }
+    }
+
+    private static boolean bool(String raw) {
+        return switch (raw.trim().toLowerCase(Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new IllegalArgumentException("'" + raw + "' is not true or false");
+        };
     }
 
     private static ChronoUnit unit(String raw) {

@@ -2,6 +2,8 @@ package io.levee.limits;
 
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
+import io.github.bucket4j.BucketConfiguration;
+import io.github.bucket4j.ConfigurationBuilder;
 import io.github.bucket4j.ConsumptionProbe;
 import io.github.bucket4j.TimeMeter;
 import io.github.bucket4j.local.LocalBucketBuilder;
@@ -22,7 +24,15 @@ public final class RateLimiter {
     private final RateLimitSettings settings;
     private final RateLimitListener listener;
     private final Bucket bucket;
+    private final Bucket shared;
     private final LongSupplier nanoTime;
+    private volatile long sharedRetryAt = Long.MIN_VALUE;
+    private volatile boolean sharedDown;
+
+    /** How long a limiter whose shared bucket is unreachable keeps to its local share before trying Redis again. */
+    static final Duration RETRY_SHARED = Duration.ofSeconds(5);
+
+    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(RateLimiter.class.getName());
 
     /**
      * A limiter on the system clock.
@@ -37,16 +47,44 @@ public final class RateLimiter {
 
     /** A limiter on the given nanosecond clock, for tests that must not wait for real time to pass. */
     RateLimiter(String name, RateLimitSettings settings, RateLimitListener listener, LongSupplier nanoTime) {
+        this(name, settings, listener, nanoTime, null, 1);
+    }
+
+    /**
+     * A limiter whose permits come from a bucket shared with other replicas (bucket4j's bucket in Redis); while that
+     * bucket cannot be reached, from a local one holding this replica's share ({@code value / replicas}).
+     *
+     * @param shared   the shared bucket, configured with {@link #configuration}
+     * @param replicas how many replicas share it
+     */
+    RateLimiter(String name, RateLimitSettings settings, RateLimitListener listener, Bucket shared, int replicas) {
+        this(name, settings, listener, System::nanoTime, shared, replicas);
+    }
+
+    private RateLimiter(
+            String name,
+            RateLimitSettings settings,
+            RateLimitListener listener,
+            LongSupplier nanoTime,
+            Bucket shared,
+            int replicas) {
         this.name = name;
         this.settings = settings;
         this.listener = listener;
         this.nanoTime = nanoTime;
-        LocalBucketBuilder builder = Bucket.builder().addLimit(bandwidth(settings));
-        if (!settings.minSpacing().isZero()) {
-            builder.addLimit(Bandwidth.builder()
-                    .capacity(1)
-                    .refillIntervally(1, settings.minSpacing())
-                    .build());
+        this.shared = shared;
+        RateLimitSettings local = shared == null
+                ? settings
+                : new RateLimitSettings(
+                        Math.max(1, settings.value() / Math.max(1, replicas)),
+                        settings.window(),
+                        settings.minSpacing(),
+                        settings.type(),
+                        settings.mode(),
+                        settings.maxWait());
+        LocalBucketBuilder builder = Bucket.builder();
+        for (Bandwidth b : configuration(local).getBandwidths()) {
+            builder.addLimit(b);
         }
         this.bucket = builder.withCustomTimePrecision(new TimeMeter() {
                     @Override
@@ -60,6 +98,40 @@ public final class RateLimiter {
                     }
                 })
                 .build();
+    }
+
+    /** The bucket configuration of a limit: its bandwidth, plus one permit per {@code minSpacing} if it has one. */
+    static BucketConfiguration configuration(RateLimitSettings settings) {
+        ConfigurationBuilder builder = BucketConfiguration.builder().addLimit(bandwidth(settings));
+        if (!settings.minSpacing().isZero()) {
+            builder.addLimit(Bandwidth.builder()
+                    .capacity(1)
+                    .refillIntervally(1, settings.minSpacing())
+                    .build());
+        }
+        return builder.build();
+    }
+
+    /** Takes a permit from the shared bucket, or, while it cannot be reached, from this replica's share. */
+    private ConsumptionProbe tryConsume() {
+        if (shared != null && nanoTime.getAsLong() >= sharedRetryAt) {
+            try {
+                ConsumptionProbe probe = shared.tryConsumeAndReturnRemaining(1);
+                if (sharedDown) {
+                    sharedDown = false;
+                    LOG.info(() -> "Redis answers again: " + name + " takes its permits from the shared limit");
+                }
+                return probe;
+            } catch (RuntimeException e) {
+                sharedRetryAt = nanoTime.getAsLong() + RETRY_SHARED.toNanos();
+                if (!sharedDown) {
+                    sharedDown = true;
+                    LOG.warning("the shared @RateLimit of " + name + " is unreachable in Redis (" + e
+                            + "); this replica takes permits from its share until Redis answers");
+                }
+            }
+        }
+        return bucket.tryConsumeAndReturnRemaining(1);
     }
 
     private static Bandwidth bandwidth(RateLimitSettings s) {
@@ -89,7 +161,7 @@ public final class RateLimiter {
      * @throws InterruptedException when interrupted while waiting
      */
     public void acquire() throws InterruptedException {
-        ConsumptionProbe probe = bucket.tryConsumeAndReturnRemaining(1);
+        ConsumptionProbe probe = tryConsume();
         if (probe.isConsumed()) {
             listener.permitted(name);
             return;
@@ -105,7 +177,7 @@ public final class RateLimiter {
                     break;
                 }
                 Thread.sleep(Duration.ofNanos(wait));
-                probe = bucket.tryConsumeAndReturnRemaining(1);
+                probe = tryConsume();
                 if (probe.isConsumed()) {
                     listener.waited(name, Duration.ofNanos(nanoTime.getAsLong() - start));
                     listener.permitted(name);

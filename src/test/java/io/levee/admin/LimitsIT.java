@@ -13,8 +13,15 @@ import io.levee.testing.TaskFeed;
 import io.levee.testing.TestBroker;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.client.WebTarget;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -69,6 +76,73 @@ class LimitsIT {
         JsonNode reset = api.put("/v1/queues/it-ops-limits/limits", "{\"deliveryMaxRate\": null}")
                 .json();
         assertThat(reset.get("current").get("deliveryMaxRate").asDouble(), is(200.0));
+    }
+
+    @Test
+    void aChangeMadeOnOneReplicaReachesAnotherAndNullRestoresItThere() throws Exception {
+        int port;
+        try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = free.getLocalPort();
+        }
+        Path log = Files.createTempFile("levee-limits", ".log");
+        String java = ProcessHandle.current().info().command().orElse("java");
+        Config config = ConfigProvider.getConfig();
+        Process second = new ProcessBuilder(
+                        java,
+                        "-Dlevee.amqp.uri=" + TestBroker.uri(),
+                        "-Dlevee.role=gateway",
+                        "-Dserver.port=" + port,
+                        "-Dserver.host=127.0.0.1",
+                        "-Dlevee.auth.enabled=false",
+                        "-Dlevee.queues.it-ops-limits.delivery.url="
+                                + config.getValue("levee.queues.it-ops-limits.delivery.url", String.class),
+                        "-Dlevee.queues.it-ops-limits.delivery.max-rate=200",
+                        "-Dlevee.queues.it-ops-ingest.max-length=1000",
+                        "-jar",
+                        "target/levee.jar")
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
+        try {
+            OperationsClient other = new OperationsClient("http://127.0.0.1:" + port);
+            other.awaitReady();
+            assertThat(
+                    api.put("/v1/queues/it-ops-limits/limits", "{\"deliveryMaxRate\": 7}")
+                            .status(),
+                    is(200));
+            assertThat(
+                    api.put("/v1/queues/it-ops-ingest/limits", "{\"ingestMaxRate\": 3}")
+                            .status(),
+                    is(200));
+            await("the other replica applies both")
+                    .atMost(DEADLINE)
+                    .until(() -> current(other, "it-ops-limits", "deliveryMaxRate") == 7.0
+                            && current(other, "it-ops-ingest", "ingestMaxRate") == 3.0);
+
+            assertThat(
+                    api.put("/v1/queues/it-ops-limits/limits", "{\"deliveryMaxRate\": null}")
+                            .status(),
+                    is(200));
+            assertThat(
+                    api.put("/v1/queues/it-ops-ingest/limits", "{\"ingestMaxRate\": null}")
+                            .status(),
+                    is(200));
+            await("the other replica is back to the configured values")
+                    .atMost(DEADLINE)
+                    .until(() -> current(other, "it-ops-limits", "deliveryMaxRate") == 200.0
+                            && current(other, "it-ops-ingest", "ingestMaxRate") == 0.0);
+        } finally {
+            second.destroy();
+            if (!second.waitFor(30, TimeUnit.SECONDS)) {
+                second.destroyForcibly();
+            }
+            Files.deleteIfExists(log);
+        }
+    }
+
+    private static double current(OperationsClient replica, String queue, String limit) {
+        JsonNode current = replica.get("/v1/queues/" + queue + "/limits").json().get("current");
+        return current.has(limit) ? current.get(limit).asDouble() : 0.0;
     }
 
     @Test

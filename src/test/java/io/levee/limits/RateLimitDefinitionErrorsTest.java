@@ -17,6 +17,34 @@ class RateLimitDefinitionErrorsTest {
     }
 
     @Test
+    void aSharedLimitWithoutRedisFailsDeployment() {
+        assertThat(
+                deploy(Map.of(), SharedWithoutRedis.class),
+                containsString("@RateLimit(shared = true) on " + SharedWithoutRedis.class.getName()
+                        + "#call needs levee.limits.redis-uri"));
+    }
+
+    @Test
+    void anInvalidOverrideOfOneOfSeveralLimitsNamesItsPosition() {
+        String failure = deploy(Map.of(Repeated.class.getName() + "/call/RateLimit/1/value", "0"), Repeated.class);
+        assertThat(failure, containsString("value = 0; allowed: at least 1"));
+        assertThat(failure, containsString(Repeated.class.getName() + "/call/RateLimit/1/<attribute>"));
+    }
+
+    @ApplicationScoped
+    public static class SharedWithoutRedis {
+        @RateLimit(value = 5, shared = true)
+        public void call() {}
+    }
+
+    @ApplicationScoped
+    public static class Repeated {
+        @RateLimit(value = 20)
+        @RateLimit(value = 10_000, window = 1, windowUnit = java.time.temporal.ChronoUnit.DAYS)
+        public void call() {}
+    }
+
+    @Test
     void aValueBelowOneFailsDeployment() {
         assertThat(
                 deploy(Map.of(), ZeroValue.class),
