@@ -379,6 +379,23 @@ final class SessionConsumer extends DefaultConsumer {
         if (envelope.notBefore() > now) {
             // Not due: never handled early, whoever sent it here.
             Duration left = Duration.ofMillis(envelope.notBefore() - now);
+            if (left.compareTo(endpoint.queue().maxDelay()) > 0) {
+                // A producer's not-before beyond what the queue's ladder holds: it could never be released.
+                MalformedTaskException tooFar = new MalformedTaskException("levee-not-before "
+                        + Instant.ofEpochMilli(envelope.notBefore())
+                        + " is further ahead than the queue's max-delay of "
+                        + endpoint.queue().maxDelay());
+                TaskListener.Attempt attempt =
+                        listener.started(new DeliveredTask(envelope, headers, Optional.empty(), redeliver));
+                try {
+                    deadLetter(envelope, received, tooFar);
+                } catch (RuntimeException notRecorded) {
+                    attempt.abandoned(notRecorded);
+                    throw notRecorded;
+                }
+                attempt.finished(TaskListener.Outcome.DEAD_LETTERED, tooFar, 0);
+                return null;
+            }
             LOG.fine(() -> "task " + envelope.id() + " of '" + envelope.queue() + "' is due in " + left
                     + "; back into its delay ladder");
             settlement.delay(endpoint.queue(), envelope, wireHeaders(envelope, received), left);
