@@ -2,8 +2,8 @@
 # Batch handler benchmark: a handler that inserts into PostgreSQL one row per call vs a batch handler that inserts up
 # to 500 rows per call with one multi-row INSERT (bench/batch/src/bench/pg/PgHandlers.java), each on a pre-filled
 # quorum queue of 1 KB tasks, 4 sessions, rounds interleaved; CPU per 1,000 tasks of Levee, the broker and PostgreSQL.
-#   bench/batch/run.sh           3 rounds of 100,000 tasks per handler
-#   bench/batch/run.sh --smoke   one round of 20,000
+#   bench/batch/run.sh           3 rounds of 30,000 tasks per handler
+#   bench/batch/run.sh --smoke   one round of 10,000
 # PostgreSQL: BENCH_PG_URL (default jdbc:postgresql://127.0.0.1:5432/levee_jobs?user=postgres); the table
 # bench_rows is created if missing and emptied before the run. LEVEE_BENCH_AMQP_URI and LEVEE_BENCH_PORT as for
 # bench/drain/run.sh.

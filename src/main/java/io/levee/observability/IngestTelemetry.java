@@ -2,12 +2,19 @@ package io.levee.observability;
 
 import io.levee.config.LeveeConfig;
 import io.levee.ingress.IngestListener;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanBuilder;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.microprofile.metrics.Counter;
 import org.eclipse.microprofile.metrics.MetricRegistry;
@@ -16,7 +23,9 @@ import org.eclipse.microprofile.metrics.Timer;
 import org.eclipse.microprofile.metrics.annotation.RegistryScope;
 
 /**
- * The ingest path's metrics: {@code levee.tasks.accepted}, {@code levee.tasks.rejected} (by reason) and
+ * The ingest path's metrics and, with tracing on, its spans: one per request (a child of the caller's
+ * {@code traceparent}, when it sent one) with a child per publish, whose context the task carries to its handler.
+ * Metrics: {@code levee.tasks.accepted}, {@code levee.tasks.rejected} (by reason) and
  * {@code levee.publish.confirm}. A configured queue's meters are registered at startup (so they read 0 before the
  * first task), a reason's at its first refusal; requests for unknown queues share the {@code (unknown)} tag, so a
  * client cannot grow the registry by inventing queue names.
@@ -27,12 +36,16 @@ public class IngestTelemetry implements IngestListener {
     private final MetricRegistry registry;
     private final LeveeConfig config;
     private final Map<String, QueueMeters> queues = new ConcurrentHashMap<>();
+    private final Optional<Tracer> tracer;
 
     @Inject
     IngestTelemetry(
-            @RegistryScope(scope = MetricRegistry.APPLICATION_SCOPE) MetricRegistry registry, LeveeConfig config) {
+            @RegistryScope(scope = MetricRegistry.APPLICATION_SCOPE) MetricRegistry registry,
+            LeveeConfig config,
+            Tracing tracing) {
         this.registry = registry;
         this.config = config;
+        this.tracer = tracing.tracer();
         config.queues().keySet().forEach(this::meters);
     }
 
@@ -43,7 +56,21 @@ public class IngestTelemetry implements IngestListener {
 
     @Override
     public Request received(String queue, String traceparent, boolean batch) {
-        return new Observed(meters(config.queues().containsKey(queue) ? queue : MetricNames.UNKNOWN_QUEUE));
+        QueueMeters meters = meters(config.queues().containsKey(queue) ? queue : MetricNames.UNKNOWN_QUEUE);
+        if (tracer.isEmpty()) {
+            return new Observed(meters);
+        }
+        String route = "/v1/queues/{queue}/tasks" + (batch ? "/batch" : "");
+        SpanBuilder span = tracer.get()
+                .spanBuilder("POST " + route)
+                .setSpanKind(SpanKind.SERVER)
+                .setAttribute(Tracing.QUEUE, queue)
+                .setAttribute(Tracing.HTTP_METHOD, "POST")
+                .setAttribute(Tracing.HTTP_ROUTE, route);
+        span.setParent(Tracing.parse(traceparent)
+                .map(parent -> Context.root().with(Span.wrap(parent)))
+                .orElseGet(Context::root));
+        return new Traced(meters, span.startSpan());
     }
 
     private QueueMeters meters(String queue) {
@@ -59,8 +86,69 @@ public class IngestTelemetry implements IngestListener {
 
     private record QueueMeters(Tag queue, Counter accepted, Timer confirm, Map<String, Counter> rejected) {}
 
-    private final class Observed implements Request {
-        private final QueueMeters meters;
+    /** A request with its span, whose publishes are its children. */
+    private final class Traced extends Observed {
+        private final Span span;
+
+        Traced(QueueMeters meters, Span span) {
+            super(meters);
+            this.span = span;
+        }
+
+        @Override
+        public Publish publishing(String taskId, String traceparent) {
+            Publish measured = super.publishing(taskId, traceparent);
+            String queue = meters.queue().getTagValue();
+            Span publish = tracer.orElseThrow()
+                    .spanBuilder("publish " + queue)
+                    .setSpanKind(SpanKind.PRODUCER)
+                    .setParent(Context.root().with(span))
+                    .setAttribute(Tracing.QUEUE, queue)
+                    .setAttribute(Tracing.TASK_ID, taskId)
+                    .setAttribute(Tracing.MESSAGE_ID, taskId)
+                    .setAttribute(Tracing.MESSAGING_SYSTEM, "rabbitmq")
+                    .setAttribute(Tracing.DESTINATION, queue)
+                    .startSpan();
+            String carried = Tracing.traceparent(publish);
+            return new Publish() {
+                @Override
+                public String traceparent() {
+                    return carried;
+                }
+
+                @Override
+                public void confirmed() {
+                    measured.confirmed();
+                    publish.end();
+                }
+
+                @Override
+                public void failed(String reason) {
+                    publish.setStatus(StatusCode.ERROR, reason);
+                    publish.setAttribute(Tracing.REJECTED, reason);
+                    publish.end();
+                }
+            };
+        }
+
+        @Override
+        public void rejected(String reason) {
+            super.rejected(reason);
+            span.setAttribute(Tracing.REJECTED, reason);
+        }
+
+        @Override
+        public void answered(int status) {
+            span.setAttribute(Tracing.HTTP_STATUS, (long) status);
+            if (status >= 500) {
+                span.setStatus(StatusCode.ERROR);
+            }
+            span.end();
+        }
+    }
+
+    private class Observed implements Request {
+        final QueueMeters meters;
 
         Observed(QueueMeters meters) {
             this.meters = meters;

@@ -3,6 +3,11 @@ package io.levee.observability;
 import io.levee.config.LeveeConfig;
 import io.levee.worker.TaskContext;
 import io.levee.worker.TaskListener;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanBuilder;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
@@ -11,6 +16,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.microprofile.metrics.Counter;
@@ -20,7 +26,7 @@ import org.eclipse.microprofile.metrics.Timer;
 import org.eclipse.microprofile.metrics.annotation.RegistryScope;
 
 /**
- * The worker's metrics: {@code levee.tasks.handled} (by outcome), {@code levee.handler.duration},
+ * The worker's metrics and, with tracing on, a span per handling attempt. Metrics: {@code levee.tasks.handled} (by outcome), {@code levee.handler.duration},
  * {@code levee.task.wait} (submission to attempt start: the number to scale workers on) and
  * {@code levee.tasks.in.flight}. Every configured queue's meters are registered at startup.
  */
@@ -30,11 +36,15 @@ public class TaskTelemetry implements TaskListener {
     private final MetricRegistry registry;
     private final Clock clock = Clock.systemUTC();
     private final Map<String, QueueMeters> queues = new ConcurrentHashMap<>();
+    private final Optional<Tracer> tracer;
 
     @Inject
     TaskTelemetry(
-            @RegistryScope(scope = MetricRegistry.APPLICATION_SCOPE) MetricRegistry registry, LeveeConfig config) {
+            @RegistryScope(scope = MetricRegistry.APPLICATION_SCOPE) MetricRegistry registry,
+            LeveeConfig config,
+            Tracing tracing) {
         this.registry = registry;
+        this.tracer = tracing.tracer();
         config.queues().keySet().forEach(this::meters);
     }
 
@@ -51,21 +61,61 @@ public class TaskTelemetry implements TaskListener {
             m.waited().update(Duration.ofMillis(Math.max(0, clock.millis() - submittedAt)));
         }
         m.inFlight().incrementAndGet();
+        Span span = tracer.map(t -> span(t, task)).orElse(null);
         return new Attempt() {
             @Override
+            public String traceparent(String submitted) {
+                return span == null ? submitted : Tracing.traceparent(span);
+            }
+
+            @Override
             public void finished(Outcome outcome, Throwable failure, long handlerNanos) {
+                TaskLog.outcome(task, outcome, failure, handlerNanos);
                 m.inFlight().decrementAndGet();
                 m.handled().get(outcome).inc();
                 if (handlerNanos > 0) {
                     m.duration().update(Duration.ofNanos(handlerNanos));
+                }
+                if (span != null) {
+                    span.setAttribute(Tracing.OUTCOME, outcome.tag());
+                    if (failure != null) {
+                        span.recordException(failure);
+                    }
+                    if (outcome == Outcome.RETRIED || outcome == Outcome.DEAD_LETTERED) {
+                        span.setStatus(StatusCode.ERROR, String.valueOf(failure));
+                    }
+                    span.end();
                 }
             }
 
             @Override
             public void abandoned(Throwable cause) {
                 m.inFlight().decrementAndGet();
+                if (span != null) {
+                    span.recordException(cause);
+                    span.setStatus(StatusCode.ERROR, "outcome not recorded; the broker delivers the task again");
+                    span.end();
+                }
             }
         };
+    }
+
+    /**
+     * The span of one handling attempt: a trace of its own, linked to the submission it handles (the publish span
+     * whose context the task carries), as a consumer of a queue is not part of the request that filled it.
+     */
+    private static Span span(Tracer tracer, TaskContext task) {
+        SpanBuilder span = tracer.spanBuilder("process " + task.queue())
+                .setSpanKind(SpanKind.CONSUMER)
+                .setNoParent()
+                .setAttribute(Tracing.QUEUE, task.queue())
+                .setAttribute(Tracing.TASK_ID, task.taskId())
+                .setAttribute(Tracing.ATTEMPT, (long) task.attempt())
+                .setAttribute(Tracing.MESSAGE_ID, task.taskId())
+                .setAttribute(Tracing.MESSAGING_SYSTEM, "rabbitmq")
+                .setAttribute(Tracing.DESTINATION, task.queue());
+        Tracing.parse(task.traceparent()).ifPresent(span::addLink);
+        return span.startSpan();
     }
 
     private QueueMeters meters(String queue) {

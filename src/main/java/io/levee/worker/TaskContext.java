@@ -35,7 +35,10 @@ public interface TaskContext {
     /** Request id of the HTTP request that submitted the task, or null. */
     String requestId();
 
-    /** W3C trace context of the submitting request, or null. */
+    /**
+     * The W3C trace context to pass on to what the handler calls: the submitting request's or, with tracing on
+     * ({@code levee.tracing.otlp-endpoint}), the span of this handling attempt; null when the producer sent none.
+     */
     String traceparent();
 
     /**

@@ -60,7 +60,7 @@ public interface TaskListener {
         /**
          * The attempt's outcome is known and recorded (its retry or dead-letter copy confirmed).
          *
-         * @param failure      what the handler threw, or null when it succeeded
+         * @param failure      what the handler threw, or null when it succeeded or none ran (an expired task)
          * @param handlerNanos how long the handler ran, 0 when none ran (an unreadable message)
          */
         default void finished(Outcome outcome, Throwable failure, long handlerNanos) {}

@@ -37,6 +37,8 @@ class HelmChartTest {
     private static final Path CHART = Path.of("helm/levee");
     private static final Path EVERY_OPTION = Path.of("src/test/resources/helm/every-option.yaml");
     private static final List<String> ROLES = List.of("gateway", "worker");
+    /** The values file examples/orders-service documents for running its image. */
+    private static final Path ORDERS_SERVICE = Path.of("examples/orders-service/helm/values.yaml");
 
     @Test
     void chartLintsClean() {
@@ -70,6 +72,26 @@ class HelmChartTest {
                 "optional objects are off by default",
                 docs.keySet().stream().map(k -> k.substring(0, k.indexOf('/'))).collect(Collectors.toSet()),
                 is(Set.of("Deployment", "Service", "Secret", "PodDisruptionBudget")));
+    }
+
+    @Test
+    void anApplicationsOwnImageRunsItsHandlersOnWorkersBehindUnchangedGateways() {
+        Map<String, Map<String, Object>> docs = render(template().withValuesFile(ORDERS_SERVICE));
+
+        Map<String, Object> gateway = container(docs.get("Deployment/shop-levee-gateway"));
+        Map<String, Object> worker = container(docs.get("Deployment/shop-levee-worker"));
+        assertThat(gateway.get("image"), is("orders-service:1.0.0-SNAPSHOT"));
+        assertThat(worker.get("image"), is("orders-service:1.0.0-SNAPSHOT"));
+        assertThat(env(gateway).get("LEVEE_ROLE"), is("gateway"));
+        assertThat(env(worker).get("LEVEE_ROLE"), is("worker"));
+
+        LeveeConfig config = TestConfig.levee(systemProperties(worker));
+        assertThat("the service's queue, and no demo", config.queues().keySet(), is(Set.of("orders")));
+        assertThat(config.queue("orders").orElseThrow().maxLength(), is(100_000L));
+        assertThat(systemProperties(worker).get("orders.db.user"), is("orders"));
+        assertThat(secretEnv(worker).get("ORDERS_DB_PASSWORD"), is(Map.of("name", "orders-db", "key", "password")));
+        assertThat(secretEnv(gateway).get("ORDERS_DB_URL"), is(Map.of("name", "orders-db", "key", "jdbc-url")));
+        assertThat(secretEnv(worker).get("LEVEE_AMQP_URI"), is(Map.of("name", "rabbitmq-orders", "key", "amqp-uri")));
     }
 
     @Test

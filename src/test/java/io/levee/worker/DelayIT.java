@@ -164,6 +164,31 @@ class DelayIT {
     }
 
     @Test
+    void aTaskSentStraightToTheQueueDueBeyondItsMaxDelayIsDeadLettered() {
+        TaskFeed.awaitDeclared("it-delay");
+        String id = UUID.randomUUID().toString();
+        Map<String, Object> headers = new HashMap<>();
+        headers.put("levee-task-id", id);
+        headers.put(
+                "levee-not-before",
+                System.currentTimeMillis() + Duration.ofHours(2).toMillis());
+        TestBroker.publish(
+                "", "it-delay", TestBroker.jsonProperties(id, headers), "{\"far\":1}".getBytes(StandardCharsets.UTF_8));
+
+        List<TaskFeed.Received> dead = new java.util.concurrent.CopyOnWriteArrayList<>();
+        await("dead-lettered").atMost(WAIT).until(() -> {
+            TaskFeed.take("it-delay.dlq").stream()
+                    .filter(m -> id.equals(m.header("levee-task-id")))
+                    .forEach(dead::add);
+            return !dead.isEmpty();
+        });
+        assertThat(
+                dead.getFirst().header("levee-error-message"),
+                containsString("further ahead than the queue's max-delay"));
+        assertThat(Recording.handled.containsKey(id), is(false));
+    }
+
+    @Test
     void aBatchWithADelayGivesEveryItemTheSameDueTime() throws IOException {
         HttpResponse<String> r = post("/v1/queues/it-delay/tasks/batch", "[{\"b\":0},{\"b\":1}]", "Levee-Delay", "1s");
 

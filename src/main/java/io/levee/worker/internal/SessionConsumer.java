@@ -379,6 +379,23 @@ final class SessionConsumer extends DefaultConsumer {
         if (envelope.notBefore() > now) {
             // Not due: never handled early, whoever sent it here.
             Duration left = Duration.ofMillis(envelope.notBefore() - now);
+            if (left.compareTo(endpoint.queue().maxDelay()) > 0) {
+                // A producer's not-before beyond what the queue's ladder holds: it could never be released.
+                MalformedTaskException tooFar = new MalformedTaskException("levee-not-before "
+                        + Instant.ofEpochMilli(envelope.notBefore())
+                        + " is further ahead than the queue's max-delay of "
+                        + endpoint.queue().maxDelay());
+                TaskListener.Attempt attempt =
+                        listener.started(new DeliveredTask(envelope, headers, Optional.empty(), redeliver));
+                try {
+                    deadLetter(envelope, received, tooFar);
+                } catch (RuntimeException notRecorded) {
+                    attempt.abandoned(notRecorded);
+                    throw notRecorded;
+                }
+                attempt.finished(TaskListener.Outcome.DEAD_LETTERED, tooFar, 0);
+                return null;
+            }
             LOG.fine(() -> "task " + envelope.id() + " of '" + envelope.queue() + "' is due in " + left
                     + "; back into its delay ladder");
             settlement.delay(endpoint.queue(), envelope, wireHeaders(envelope, received), left);
@@ -449,10 +466,6 @@ final class SessionConsumer extends DefaultConsumer {
                 TaskEnvelope next = envelope.nextAttempt();
                 String retryQueue = Topology.retryQueue(
                         endpoint.queue().name(), endpoint.queue().retryDelays().get(envelope.attempt() - 1));
-                LOG.log(
-                        Level.INFO,
-                        "task " + envelope.id() + " of '" + envelope.queue() + "' failed on attempt "
-                                + envelope.attempt() + "; retrying through " + retryQueue + ": " + failure);
                 settlement.retry(retryQueue, next, wireHeaders(next, received));
                 lifecycle.retrying(
                         envelope.queue(),
@@ -464,11 +477,6 @@ final class SessionConsumer extends DefaultConsumer {
                         errorMessage(failure));
             }
             case DEAD_LETTER -> {
-                LOG.log(
-                        Level.WARNING,
-                        "task " + envelope.id() + " of '" + envelope.queue() + "' dead-lettered after" + " attempt "
-                                + envelope.attempt(),
-                        failure);
                 deadLetter(envelope, received, failure);
                 lifecycle.dead(
                         envelope.queue(),

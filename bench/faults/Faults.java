@@ -1,0 +1,1201 @@
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
+import com.rabbitmq.client.GetResponse;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.IntPredicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Levee's fault harness (run by bench/faults/run.sh; not a test). Each scenario starts real Levee processes
+ * ({@code java}, a gateway and a worker whose handler records every handled task in PostgreSQL), sends a bounded
+ * burst of HTTP submissions, injects one fault, waits for the backlog to drain (bounded), and accounts for every
+ * task: requests, 202s, other statuses, handled, lost (a 202 whose task was never handled and is in no Levee queue:
+ * must be 0), duplicates (handled more than once), held (a 202 whose task is still waiting in a Levee queue at the
+ * end, e.g. a retry copy the broker keeps while its queue is full), and the threads, broker connections and channels
+ * before and after.
+ *
+ * <p>Scenarios: 1 connections cut by a TCP proxy; 2 broker restarted (own node); 3 worker kill -9 mid-drain; 4
+ * gateway kill -9 mid-burst; 5 queue full with retries waiting and handlers returning tasks (bulkhead below
+ * concurrency); 6 memory alarm (own node); 7 one node of a 3-node cluster killed (own nodes).
+ */
+public final class Faults {
+
+    static final int GATEWAY_PORT = 18110;
+    static final int WORKER_PORT = 18111;
+    static final int PROXY_PORT = 18120;
+    static final Pattern ID = Pattern.compile("\"id\"\\s*:\\s*\"([^\"]+)\"");
+
+    static Path root;
+    static String javaBin;
+    static String vhost;
+    static String jdbc;
+    static String table;
+    static boolean ci;
+    static final List<Row> rows = new ArrayList<>();
+    static final HttpClient http = HttpClient.newBuilder()
+            .connectTimeout(Duration.ofSeconds(2))
+            .version(HttpClient.Version.HTTP_1_1)
+            .build();
+
+    public static void main(String[] args) throws Exception {
+        root = Path.of(System.getProperty("levee.root", ".")).toAbsolutePath().normalize();
+        javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        vhost = System.getProperty("faults.vhost", "levee-rel");
+        jdbc = System.getProperty("faults.jdbc", "jdbc:postgresql://127.0.0.1:5432/levee_rel?user=postgres");
+        table = "faults_" + ProcessHandle.current().pid();
+        ci = List.of(args).contains("--ci");
+        List<String> scenarios = new ArrayList<>();
+        for (String a : args) {
+            if (!a.startsWith("--")) {
+                scenarios.addAll(List.of(a.split(",")));
+            }
+        }
+        if (scenarios.isEmpty()) {
+            scenarios.addAll(List.of("3", "4", "5"));
+        }
+        sql("create table " + table
+                + " (task_id text not null, attempt int, pid bigint, at timestamptz default now())");
+        sql("create table " + table + "_accepted (task_id text primary key)");
+        boolean failed = false;
+        try {
+            for (String s : scenarios) {
+                sql("truncate " + table);
+                sql("truncate " + table + "_accepted");
+                Row row =
+                        switch (s) {
+                            case "1" -> new Scenario1().run();
+                            case "3" -> new Scenario3().run();
+                            case "4" -> new Scenario4().run();
+                            case "5" -> new Scenario5().run();
+                            case "2" -> new Scenario2().run();
+                            case "6" -> new Scenario6().run();
+                            case "7" -> new Scenario7().run();
+                            default -> throw new IllegalArgumentException("unknown scenario " + s);
+                        };
+                rows.add(row);
+                System.out.println(row.line());
+                failed |= row.lost > 0 || row.error != null;
+            }
+        } finally {
+            sql("drop table if exists " + table);
+            sql("drop table if exists " + table + "_accepted");
+        }
+        System.out.println();
+        System.out.println(Row.HEADER);
+        rows.forEach(r -> System.out.println(r.line()));
+        long lost = rows.stream().mapToLong(r -> r.lost).sum();
+        System.out.println("faults lost: " + lost);
+        System.exit(failed ? 1 : 0);
+    }
+
+    // ---------------------------------------------------------------------------------------------------- scenarios
+
+    /** What every scenario shares: one gateway, one worker, a burst, a fault, a bounded drain, the accounting. */
+    abstract static class Scenario {
+        final List<Levee> processes = new CopyOnWriteArrayList<>();
+        Levee gateway;
+        Levee worker;
+        String amqpUri = "amqp://guest:guest@127.0.0.1:5672/" + vhost;
+        String brokerNode = null; // rabbitmqctl -n, null for the default node
+        String note = "";
+
+        abstract String name();
+
+        abstract String command();
+
+        int tasks() {
+            return ci ? 1_000 : 10_000;
+        }
+
+        int concurrency() {
+            return 32;
+        }
+
+        Duration drainBound() {
+            return ci ? Duration.ofSeconds(40) : Duration.ofSeconds(120);
+        }
+
+        Map<String, String> queue() {
+            Map<String, String> q = new LinkedHashMap<>();
+            q.put("levee.queues.faults.max-length", "100000");
+            q.put("levee.queues.faults.concurrency", "4");
+            q.put("levee.queues.faults.prefetch", "20");
+            q.put("levee.queues.faults.delivery-limit", "20");
+            q.put("levee.queues.faults.retry-delays", "1s");
+            q.put("levee.faults.fail-first-percent", "5");
+            q.put("levee.faults.work-time", "PT0.001S");
+            return q;
+        }
+
+        List<String> queues() {
+            return List.of("faults", "faults.retry.1s", "faults.dlq", "levee.unroutable");
+        }
+
+        /** The virtual host whose connections and channels are counted. */
+        List<String> vhostFilter() {
+            return List.of(vhost);
+        }
+
+        /** Where the harness itself reads the broker (around any proxy). */
+        String scanUri() {
+            return amqpUri;
+        }
+
+        void before() throws Exception {}
+
+        /**
+         * A few tasks through every path (some retried) before the "before" count, so that connections and threads
+         * opened on first use (settlement, database) are in both counts. They are not part of the accounting.
+         */
+        void warmUp() throws Exception {
+            Burst w = Burst.send(50, 4, sent -> false, () -> {});
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (handledAmong(w.accepted) < w.accepted.size() && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+        }
+
+        /** Sends the burst, injecting the fault on the way. */
+        abstract Burst burst() throws Exception;
+
+        void after() throws Exception {}
+
+        Row run() throws Exception {
+            Row row = new Row(name(), command());
+            try {
+                before();
+                deleteQueues(scanUri(), queues());
+                gateway = start("gateway", "gateway", GATEWAY_PORT);
+                worker = start("worker", "worker", WORKER_PORT);
+                awaitReady(gateway);
+                awaitReady(worker);
+                warmUp();
+                row.before = Resources.measure(processes, vhostFilter().getFirst(), brokerNode);
+                Burst b = burst();
+                row.requests = b.sent.get();
+                row.accepted = b.accepted.size();
+                row.statuses = new TreeMap<>(b.statuses);
+                storeAccepted(b.accepted);
+                long deadline = System.nanoTime() + drainBound().toNanos();
+                while (unhandled() > 0 && System.nanoTime() < deadline) {
+                    Thread.sleep(250);
+                }
+                row.drainSeconds = (drainBound().toNanos() - (deadline - System.nanoTime())) / 1e9;
+                Set<String> missing = unhandledIds();
+                Set<String> waiting = QueueScan.ids(scanUri(), queues());
+                Set<String> held = new HashSet<>(missing);
+                held.retainAll(waiting);
+                row.held = held.size();
+                row.lost = missing.size() - held.size();
+                long[] h = handledCounts();
+                row.handled = h[1];
+                row.duplicates = h[0] - h[1];
+                row.after = Resources.measure(processes, vhostFilter().getFirst(), brokerNode);
+                row.note = note;
+                if (row.lost > 0) {
+                    List<String> sample = missing.stream()
+                            .filter(id -> !held.contains(id))
+                            .limit(5)
+                            .toList();
+                    row.note += " LOST e.g. " + sample;
+                }
+            } catch (Exception e) {
+                row.error = e.toString();
+                e.printStackTrace();
+            } finally {
+                for (Levee l : processes) {
+                    l.stop();
+                }
+                after();
+            }
+            return row;
+        }
+
+        Levee start(String name, String role, int port) throws IOException {
+            Map<String, String> props = new LinkedHashMap<>(queue());
+            props.put("levee.role", role);
+            props.put("server.port", Integer.toString(port));
+            Levee l = Levee.start(name, props, amqpUri);
+            processes.add(l);
+            return l;
+        }
+
+        Levee restart(Levee old) throws IOException {
+            processes.remove(old);
+            Levee l = Levee.start(old.name, old.props, amqpUri);
+            processes.add(l);
+            return l;
+        }
+    }
+
+    /** Scenario 3: the worker killed with kill -9 while it drains a backlog, then restarted. */
+    static final class Scenario3 extends Scenario {
+        String name() {
+            return "3 worker kill -9 mid-drain";
+        }
+
+        String command() {
+            return "bench/faults/run.sh 3" + (ci ? " --ci" : "");
+        }
+
+        @Override
+        Map<String, String> queue() {
+            Map<String, String> q = super.queue();
+            q.put("levee.faults.work-time", "PT0.005S");
+            return q;
+        }
+
+        Burst burst() throws Exception {
+            long start = handlingRows();
+            // Mid-drain: once a third of the burst is handled, the rest waiting in the queue or in flight.
+            Thread killer = Thread.ofVirtual().start(() -> {
+                try {
+                    long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+                    while (handlingRows() - start < tasks() / 3 && System.nanoTime() < deadline) {
+                        Thread.sleep(20);
+                    }
+                    long handledAtKill = handlingRows() - start;
+                    worker.kill();
+                    note = "worker killed after " + handledAtKill + " handlings, restarted;";
+                    worker = restart(worker);
+                    awaitReady(worker);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            Burst b = Burst.send(tasks(), concurrency(), sent -> false, () -> {});
+            killer.join(Duration.ofMinutes(3));
+            return b;
+        }
+    }
+
+    /** Scenario 4: the gateway killed with kill -9 in the middle of the burst, then restarted. */
+    static final class Scenario4 extends Scenario {
+        String name() {
+            return "4 gateway kill -9 mid-burst";
+        }
+
+        String command() {
+            return "bench/faults/run.sh 4" + (ci ? " --ci" : "");
+        }
+
+        Burst burst() throws Exception {
+            AtomicBoolean killed = new AtomicBoolean();
+            return Burst.send(tasks(), concurrency(), sent -> sent >= tasks() * 2 / 5, () -> {
+                if (killed.compareAndSet(false, true)) {
+                    try {
+                        gateway.kill();
+                        note = "gateway killed after " + tasks() * 2 / 5 + " requests, restarted;";
+                        gateway = restart(gateway);
+                        awaitReady(gateway);
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                }
+            });
+        }
+    }
+
+    /**
+     * Scenario 5: the queue full (a small bound, a burst far above it) while tasks wait in the retry queue (a share
+     * of first attempts fails) and while handlers return tasks (bulkhead 2 below concurrency 6).
+     */
+    static final class Scenario5 extends Scenario {
+        String name() {
+            return "5 queue full + retries + returns";
+        }
+
+        String command() {
+            return "bench/faults/run.sh 5" + (ci ? " --ci" : "");
+        }
+
+        @Override
+        Map<String, String> queue() {
+            Map<String, String> q = super.queue();
+            q.put("levee.queues.faults.max-length", "200");
+            q.put("levee.queues.faults.concurrency", "6");
+            q.put("levee.queues.faults.prefetch", "5");
+            q.put("levee.faults.fail-first-percent", "20");
+            q.put("levee.faults.work-time", "PT0.002S");
+            q.put("levee.faults.RecordingHandler/handle/Bulkhead/value", "2");
+            return q;
+        }
+
+        /**
+         * On the harness's own node: a retry copy that expires into the full queue is held by the broker's at-least-once
+         * dead-lettering (invisible to a consumer) and retried after dead_letter_worker_publisher_confirm_timeout,
+         * 180 s by default; the own node sets 5 s, so held tasks come back within the drain bound.
+         */
+        final Node node = new Node(9);
+
+        @Override
+        void before() throws Exception {
+            node.start();
+            amqpUri = node.uri();
+            brokerNode = node.name();
+        }
+
+        @Override
+        List<String> vhostFilter() {
+            return List.of("/");
+        }
+
+        @Override
+        void after() throws Exception {
+            node.stop();
+        }
+
+        Burst burst() throws Exception {
+            return Burst.send(tasks(), concurrency(), sent -> false, () -> {});
+        }
+    }
+
+    /** Scenario 1: every broker connection cut by a TCP proxy between Levee and RabbitMQ, three times mid-burst. */
+    static final class Scenario1 extends Scenario {
+        Proxy proxy;
+
+        String name() {
+            return "1 connections cut (proxy)";
+        }
+
+        String command() {
+            return "bench/faults/run.sh 1" + (ci ? " --ci" : "");
+        }
+
+        @Override
+        String scanUri() {
+            return "amqp://guest:guest@127.0.0.1:5672/" + vhost;
+        }
+
+        @Override
+        void before() throws IOException {
+            proxy = Proxy.start(PROXY_PORT, 5672);
+            amqpUri = "amqp://guest:guest@127.0.0.1:" + PROXY_PORT + "/" + vhost;
+        }
+
+        Burst burst() throws Exception {
+            AtomicInteger cuts = new AtomicInteger();
+            Burst b = Burst.send(tasks(), concurrency(), sent -> sent >= (cuts.get() + 1) * tasks() / 4, () -> {
+                if (cuts.get() < 3) {
+                    cuts.incrementAndGet();
+                    proxy.cut();
+                }
+            });
+            note = cuts.get() + " cuts, " + proxy.cutConnections.sum() + " connections dropped;";
+            return b;
+        }
+
+        @Override
+        void after() {
+            if (proxy != null) {
+                proxy.close();
+            }
+        }
+    }
+
+    /** Scenario 2: the harness's own RabbitMQ node stopped ({@code stop_app}) mid-burst and started again. */
+    static final class Scenario2 extends Scenario {
+        final Node node = new Node(1);
+
+        String name() {
+            return "2 broker restart (own node)";
+        }
+
+        String command() {
+            return "bench/faults/run.sh 2" + (ci ? " --ci" : "");
+        }
+
+        @Override
+        void before() throws Exception {
+            node.start();
+            amqpUri = node.uri();
+            brokerNode = node.name();
+        }
+
+        @Override
+        List<String> vhostFilter() {
+            return List.of("/");
+        }
+
+        Burst burst() throws Exception {
+            AtomicBoolean done = new AtomicBoolean();
+            return Burst.send(tasks(), concurrency(), sent -> sent >= tasks() / 3, () -> {
+                if (done.compareAndSet(false, true)) {
+                    long t0 = System.nanoTime();
+                    node.ctl("stop_app");
+                    node.ctl("start_app");
+                    node.ctl("await_startup");
+                    note = String.format(
+                            Locale.ROOT,
+                            "stop_app/start_app after %d requests, broker away %.1f s;",
+                            tasks() / 3,
+                            (System.nanoTime() - t0) / 1e9);
+                }
+            });
+        }
+
+        @Override
+        void after() throws Exception {
+            node.stop();
+        }
+    }
+
+    /**
+     * Scenario 6: the harness's own node blocked by a memory alarm ({@code set_vm_memory_high_watermark 0.0001})
+     * for 10 s mid-burst, then restored: 503s within the publish timeout, the gateway's memory bounded (its peak RSS
+     * and heap during the alarm), recovery afterwards.
+     */
+    static final class Scenario6 extends Scenario {
+        final Node node = new Node(1);
+
+        String name() {
+            return "6 memory alarm (own node)";
+        }
+
+        String command() {
+            return "bench/faults/run.sh 6" + (ci ? " --ci" : "");
+        }
+
+        @Override
+        void before() throws Exception {
+            node.start();
+            amqpUri = node.uri();
+            brokerNode = node.name();
+        }
+
+        @Override
+        List<String> vhostFilter() {
+            return List.of("/");
+        }
+
+        Burst burst() throws Exception {
+            AtomicBoolean done = new AtomicBoolean();
+            return Burst.send(tasks(), concurrency(), sent -> sent >= tasks() / 3, () -> {
+                if (done.compareAndSet(false, true)) {
+                    node.ctl("set_vm_memory_high_watermark", "0.0001");
+                    long peakRss = 0;
+                    long peakHeap = 0;
+                    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+                    while (System.nanoTime() < deadline) {
+                        peakRss = Math.max(peakRss, rssKb(gateway.process.pid()));
+                        peakHeap = Math.max(peakHeap, heapUsedKb(gateway.process.pid()));
+                        sleep(Duration.ofMillis(500));
+                    }
+                    node.ctl("set_vm_memory_high_watermark", "0.4");
+                    note = "alarm 10 s after " + tasks() / 3 + " requests; gateway peak RSS " + peakRss / 1024
+                            + " MB, heap used " + peakHeap / 1024 + " MB (-Xmx256m);";
+                }
+            });
+        }
+
+        @Override
+        void after() throws Exception {
+            node.stop();
+        }
+    }
+
+    /**
+     * Scenario 7: a 3-node cluster of the harness's own nodes, quorum queues with members on all three; one node that
+     * Levee is not connected to killed mid-burst and brought back (Levee takes one broker address).
+     */
+    static final class Scenario7 extends Scenario {
+        final List<Node> nodes = List.of(new Node(1), new Node(2), new Node(3));
+
+        String name() {
+            return "7 3-node cluster, node lost";
+        }
+
+        String command() {
+            return "bench/faults/run.sh 7" + (ci ? " --ci" : "");
+        }
+
+        @Override
+        void before() throws Exception {
+            for (Node n : nodes) {
+                n.start();
+            }
+            for (Node n : nodes.subList(1, 3)) {
+                n.ctl("stop_app");
+                n.ctl("join_cluster", nodes.get(0).name());
+                n.ctl("start_app");
+                n.ctl("await_startup");
+            }
+            amqpUri = nodes.get(0).uri();
+            brokerNode = nodes.get(0).name();
+        }
+
+        @Override
+        List<String> vhostFilter() {
+            return List.of("/");
+        }
+
+        Burst burst() throws Exception {
+            AtomicBoolean done = new AtomicBoolean();
+            return Burst.send(tasks(), concurrency(), sent -> sent >= tasks() / 3, () -> {
+                if (done.compareAndSet(false, true)) {
+                    Node lost = nodes.get(2);
+                    unchecked(lost::kill);
+                    sleep(Duration.ofSeconds(5));
+                    unchecked(lost::startAgain);
+                    note = lost.name() + " killed (kill -9) after " + tasks() / 3 + " requests, back after 5 s;";
+                }
+            });
+        }
+
+        @Override
+        void after() throws Exception {
+            for (Node n : nodes.reversed()) {
+                n.stop();
+            }
+        }
+    }
+
+    interface Step {
+        void run() throws Exception;
+    }
+
+    static void unchecked(Step step) {
+        try {
+            step.run();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static void sleep(Duration d) {
+        try {
+            Thread.sleep(d);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    static long rssKb(long pid) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", ""));
+                }
+            }
+        } catch (IOException e) {
+            // gone
+        }
+        return 0;
+    }
+
+    /** Heap in use, from {@code jcmd GC.heap_info} ("used NK"). */
+    static long heapUsedKb(long pid) {
+        try {
+            Process p = new ProcessBuilder(
+                            Path.of(System.getProperty("java.home"), "bin", "jcmd")
+                                    .toString(),
+                            Long.toString(pid),
+                            "GC.heap_info")
+                    .redirectErrorStream(true)
+                    .start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            p.waitFor(10, TimeUnit.SECONDS);
+            Matcher m = Pattern.compile("used (\\d+)K").matcher(out);
+            return m.find() ? Long.parseLong(m.group(1)) : 0;
+        } catch (IOException | InterruptedException e) {
+            return 0;
+        }
+    }
+
+    /**
+     * A RabbitMQ node of the harness's own: node name {@code rel<n>@localhost}, AMQP port 5680+n, distribution port
+     * 25680+n, data under /tmp/levee-rel-<n>, no plugins; run as the rabbitmq user (its Erlang cookie). Dead-letter
+     * retries into a full queue after 5 s instead of 180 s ({@code dead_letter_worker_publisher_confirm_timeout}).
+     */
+    record Node(int n) {
+        String name() {
+            return "rel" + n + "@localhost";
+        }
+
+        String uri() {
+            return "amqp://guest:guest@127.0.0.1:" + (5680 + n) + "/%2F";
+        }
+
+        Path dir() {
+            return Path.of("/tmp/levee-rel-" + n);
+        }
+
+        void start() throws Exception {
+            run(List.of("rm", "-rf", dir().toString()));
+            Files.createDirectories(dir().resolve("mnesia"));
+            Files.createDirectories(dir().resolve("log"));
+            Files.writeString(dir().resolve("plugins"), "[].\n");
+            Files.writeString(
+                    dir().resolve("advanced.config"),
+                    "[{rabbit, [{dead_letter_worker_publisher_confirm_timeout, 5000}]}].\n");
+            run(List.of("chown", "-R", "rabbitmq:rabbitmq", dir().toString()));
+            startAgain();
+        }
+
+        void startAgain() throws Exception {
+            String env = String.join(
+                    " ",
+                    "RABBITMQ_NODENAME=" + name(),
+                    "RABBITMQ_NODE_PORT=" + (5680 + n),
+                    "RABBITMQ_DIST_PORT=" + (25680 + n),
+                    "RABBITMQ_MNESIA_BASE=" + dir().resolve("mnesia"),
+                    "RABBITMQ_LOG_BASE=" + dir().resolve("log"),
+                    "RABBITMQ_ENABLED_PLUGINS_FILE=" + dir().resolve("plugins"),
+                    "RABBITMQ_PID_FILE=" + dir().resolve("pid"),
+                    "RABBITMQ_CONFIG_FILE=" + dir().resolve("none"),
+                    "RABBITMQ_ADVANCED_CONFIG_FILE=" + dir().resolve("advanced.config"));
+            run(List.of("su", "rabbitmq", "-s", "/bin/sh", "-c", env + " rabbitmq-server -detached"));
+            // await_startup needs the node registered first, which takes a few seconds after -detached returns.
+            long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+            while (true) {
+                try {
+                    ctl("await_startup");
+                    return;
+                } catch (IllegalStateException notYet) {
+                    if (System.nanoTime() > deadline) {
+                        throw notYet;
+                    }
+                    sleep(Duration.ofSeconds(1));
+                }
+            }
+        }
+
+        /** kill -9 of the node's Erlang VM. */
+        void kill() throws Exception {
+            String pid = Files.readString(dir().resolve("pid")).trim();
+            run(List.of("kill", "-9", pid));
+        }
+
+        void stop() {
+            try {
+                ctl("stop");
+            } catch (IllegalStateException e) {
+                System.err.println("stopping " + name() + ": " + e.getMessage());
+            }
+        }
+
+        void ctl(String... args) {
+            List<String> cmd = new ArrayList<>(List.of("timeout", "120", "rabbitmqctl", "-q", "-n", name()));
+            cmd.addAll(List.of(args));
+            try {
+                run(cmd);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        static void run(List<String> cmd) throws Exception {
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!p.waitFor(180, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                throw new IllegalStateException(cmd + " failed: " + out);
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------- processes
+
+    /** A Levee process: the stock jar plus the harness's handler on the class path. */
+    record Levee(String name, Map<String, String> props, Process process, Path log) {
+
+        static Levee start(String name, Map<String, String> props, String amqpUri) throws IOException {
+            List<String> cmd = new ArrayList<>(List.of(javaBin, "-Xmx256m", "--sun-misc-unsafe-memory-access=allow"));
+            // The build's AOT cache (when there is one) halves the start; the JVM ignores it if it does not fit.
+            if (Files.exists(root.resolve("target/levee.aot"))) {
+                cmd.add("-XX:AOTCache=" + root.resolve("target/levee.aot"));
+            }
+            Map<String, String> all = new LinkedHashMap<>();
+            all.put("server.host", "127.0.0.1");
+            all.put("levee.auth.enabled", "false");
+            all.put("levee.amqp.uri", amqpUri);
+            all.put("levee.faults.jdbc", jdbc);
+            all.put("levee.faults.table", table);
+            all.put("levee.publish.confirm-timeout", "PT5S");
+            all.putAll(props);
+            all.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
+            cmd.addAll(List.of(
+                    "-cp",
+                    String.join(
+                            ":",
+                            root.resolve("target/levee.jar").toString(),
+                            root.resolve("target/faults/handler").toString(),
+                            System.getProperty("faults.pg.jar")),
+                    "io.helidon.Main"));
+            Path log = Path.of(System.getProperty("java.io.tmpdir"), "levee-faults-" + name + ".log");
+            Process p = new ProcessBuilder(cmd)
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                    .start();
+            return new Levee(name, props, p, log);
+        }
+
+        int port() {
+            return Integer.parseInt(props.get("server.port"));
+        }
+
+        /** kill -9. */
+        void kill() throws InterruptedException {
+            process.destroyForcibly();
+            process.waitFor(30, TimeUnit.SECONDS);
+        }
+
+        /** SIGTERM, then kill -9 after 30 s. */
+        void stop() throws InterruptedException {
+            process.destroy();
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        }
+    }
+
+    static void awaitReady(Levee l) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!l.process.isAlive()) {
+                throw new IllegalStateException(l.name + " exited; see " + l.log);
+            }
+            try {
+                HttpResponse<String> r = http.send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + l.port() + "/health/ready"))
+                                .timeout(Duration.ofSeconds(2))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+                if (r.statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            }
+            Thread.sleep(200);
+        }
+        throw new IllegalStateException(l.name + " not ready within 90 s; see " + l.log);
+    }
+
+    // ------------------------------------------------------------------------------------------------------- load
+
+    /** A bounded burst of task submissions with {@code concurrency} clients; {@code fault} runs once when due. */
+    static final class Burst {
+        final AtomicInteger sent = new AtomicInteger();
+        final Set<String> accepted = ConcurrentHashMap.newKeySet();
+        final Map<String, Integer> statuses = new ConcurrentHashMap<>();
+
+        static Burst send(int n, int concurrency, IntPredicate faultDue, Runnable fault) throws Exception {
+            Burst b = new Burst();
+            AtomicInteger next = new AtomicInteger();
+            AtomicBoolean faulting = new AtomicBoolean();
+            List<Thread> clients = new ArrayList<>();
+            String pad = "x".repeat(200);
+            for (int c = 0; c < concurrency; c++) {
+                clients.add(Thread.ofVirtual().start(() -> {
+                    int i;
+                    while ((i = next.getAndIncrement()) < n) {
+                        if (faultDue.test(i) && faulting.compareAndSet(false, true)) {
+                            Thread.ofVirtual().start(() -> {
+                                try {
+                                    fault.run();
+                                } finally {
+                                    faulting.set(false);
+                                }
+                            });
+                        }
+                        // Like a real client, a submission that found no gateway is sent again (a new task).
+                        long until = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+                        while (!b.submit(i, pad) && System.nanoTime() < until) {
+                            sleep(Duration.ofMillis(100));
+                        }
+                    }
+                }));
+            }
+            for (Thread t : clients) {
+                t.join(Duration.ofMinutes(5));
+            }
+            // A fault still being injected (a restart) finishes before the accounting starts.
+            while (faulting.get()) {
+                Thread.sleep(50);
+            }
+            return b;
+        }
+
+        /** Whether the gateway answered (any status). */
+        boolean submit(int i, String pad) {
+            sent.incrementAndGet();
+            String status;
+            try {
+                HttpResponse<String> r = http.send(
+                        HttpRequest.newBuilder(
+                                        URI.create("http://127.0.0.1:" + GATEWAY_PORT + "/v1/queues/faults/tasks"))
+                                .timeout(Duration.ofSeconds(15))
+                                .header("Content-Type", "application/json")
+                                .POST(HttpRequest.BodyPublishers.ofString("{\"n\":" + i + ",\"pad\":\"" + pad + "\"}"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+                status = Integer.toString(r.statusCode());
+                if (r.statusCode() == 202) {
+                    Matcher m = ID.matcher(r.body());
+                    if (!m.find()) {
+                        throw new IllegalStateException("202 without a task id: " + r.body());
+                    }
+                    accepted.add(m.group(1));
+                }
+            } catch (IOException e) {
+                status = "conn-error";
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                status = "interrupted";
+            }
+            statuses.merge(status, 1, Integer::sum);
+            return !status.equals("conn-error");
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------- accounting
+
+    /** Creates the accounting database when PostgreSQL answers but does not have it (a fresh machine). */
+    static void ensureDatabase() throws Exception {
+        try (var c = DriverManager.getConnection(jdbc)) {
+            return;
+        } catch (java.sql.SQLException e) {
+            if (!"3D000".equals(e.getSQLState())) {
+                throw e;
+            }
+        }
+        URI u = URI.create(jdbc.substring("jdbc:".length()));
+        String db = u.getPath().substring(1);
+        String admin = jdbc.replace(
+                "/" + db + (u.getQuery() == null ? "" : "?"), "/postgres" + (u.getQuery() == null ? "" : "?"));
+        try (var c = DriverManager.getConnection(admin);
+                Statement s = c.createStatement()) {
+            s.execute("create database " + db);
+        }
+    }
+
+    static void sql(String statement) throws Exception {
+        try (var c = DriverManager.getConnection(jdbc);
+                Statement s = c.createStatement()) {
+            s.execute(statement);
+        }
+    }
+
+    static void storeAccepted(Set<String> ids) throws Exception {
+        try (var c = DriverManager.getConnection(jdbc);
+                PreparedStatement s = c.prepareStatement("insert into " + table + "_accepted values (?)")) {
+            c.setAutoCommit(false);
+            for (String id : ids) {
+                s.setString(1, id);
+                s.addBatch();
+            }
+            s.executeBatch();
+            c.commit();
+        }
+    }
+
+    static long unhandled() throws Exception {
+        try (var c = DriverManager.getConnection(jdbc);
+                Statement s = c.createStatement();
+                ResultSet r = s.executeQuery("select count(*) from " + table + "_accepted a where not exists"
+                        + " (select 1 from " + table + " h where h.task_id = a.task_id)")) {
+            r.next();
+            return r.getLong(1);
+        }
+    }
+
+    static Set<String> unhandledIds() throws Exception {
+        Set<String> ids = new HashSet<>();
+        try (var c = DriverManager.getConnection(jdbc);
+                Statement s = c.createStatement();
+                ResultSet r = s.executeQuery("select task_id from " + table + "_accepted a where not exists"
+                        + " (select 1 from " + table + " h where h.task_id = a.task_id)")) {
+            while (r.next()) {
+                ids.add(r.getString(1));
+            }
+        }
+        return ids;
+    }
+
+    /** Handling rows and distinct handled tasks, of the accepted tasks of the burst. */
+    static long[] handledCounts() throws Exception {
+        try (var c = DriverManager.getConnection(jdbc);
+                Statement s = c.createStatement();
+                ResultSet r = s.executeQuery("select count(*), count(distinct h.task_id) from " + table + " h join "
+                        + table + "_accepted a on a.task_id = h.task_id")) {
+            r.next();
+            return new long[] {r.getLong(1), r.getLong(2)};
+        }
+    }
+
+    /** Distinct handled tasks among these ids (while the burst is still being accounted). */
+    static long handledAmong(Set<String> ids) throws Exception {
+        if (ids.isEmpty()) {
+            return 0;
+        }
+        try (var c = DriverManager.getConnection(jdbc);
+                PreparedStatement s = c.prepareStatement(
+                        "select count(distinct task_id) from " + table + " where task_id = any (?)")) {
+            s.setArray(1, c.createArrayOf("text", ids.toArray()));
+            try (ResultSet r = s.executeQuery()) {
+                r.next();
+                return r.getLong(1);
+            }
+        }
+    }
+
+    /** Handling rows so far, whatever the task (to find the middle of a drain). */
+    static long handlingRows() throws Exception {
+        try (var c = DriverManager.getConnection(jdbc);
+                Statement s = c.createStatement();
+                ResultSet r = s.executeQuery("select count(*) from " + table)) {
+            r.next();
+            return r.getLong(1);
+        }
+    }
+
+    /** Each scenario declares its queue afresh (its bound differs). */
+    static void deleteQueues(String uri, List<String> queues) throws Exception {
+        ConnectionFactory f = new ConnectionFactory();
+        f.setUri(uri);
+        try (Connection c = f.newConnection("levee-faults-setup")) {
+            for (String q : queues) {
+                if (!q.equals("levee.unroutable")) {
+                    try (Channel ch = c.createChannel()) {
+                        ch.queueDelete(q);
+                    }
+                }
+            }
+        }
+    }
+
+    /** The ids of the messages in queues, read with basic.get without acknowledging; closing returns them. */
+    static final class QueueScan {
+        static Set<String> ids(String uri, List<String> queues) throws Exception {
+            Set<String> ids = new HashSet<>();
+            ConnectionFactory f = new ConnectionFactory();
+            f.setUri(uri);
+            try (Connection c = f.newConnection("levee-faults-scan")) {
+                for (String q : queues) {
+                    Channel ch = c.createChannel();
+                    try {
+                        GetResponse r;
+                        while ((r = ch.basicGet(q, false)) != null) {
+                            Object id = r.getProps().getHeaders() == null
+                                    ? null
+                                    : r.getProps().getHeaders().get("levee-task-id");
+                            ids.add(id != null ? id.toString() : r.getProps().getMessageId());
+                        }
+                    } catch (IOException missing) {
+                        // the queue does not exist
+                    } finally {
+                        if (ch.isOpen()) {
+                            ch.abort();
+                        }
+                    }
+                }
+            }
+            return ids;
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------- resources
+
+    /** Threads of the Levee processes, and broker connections and channels in the harness's virtual host. */
+    record Resources(int threads, int connections, int channels) {
+
+        static Resources measure(List<Levee> processes, String vhost, String node) throws Exception {
+            int threads = 0;
+            for (Levee l : processes) {
+                if (!l.process.isAlive()) {
+                    continue;
+                }
+                for (String line : Files.readAllLines(Path.of("/proc/" + l.process.pid() + "/status"))) {
+                    if (line.startsWith("Threads:")) {
+                        threads += Integer.parseInt(line.substring(8).trim());
+                    }
+                }
+            }
+            List<String> cmd = new ArrayList<>(List.of("rabbitmqctl", "-q"));
+            if (node != null) {
+                cmd.addAll(List.of("-n", node));
+            }
+            cmd.addAll(List.of("list_connections", "vhost", "channels"));
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            p.waitFor(30, TimeUnit.SECONDS);
+            int connections = 0;
+            int channels = 0;
+            for (String line : out.lines().toList()) {
+                String[] f = line.split("\t");
+                if (f.length == 2 && f[0].equals(vhost)) {
+                    connections++;
+                    channels += Integer.parseInt(f[1].trim());
+                }
+            }
+            return new Resources(threads, connections, channels);
+        }
+
+        @Override
+        public String toString() {
+            return threads + "/" + connections + "/" + channels;
+        }
+    }
+
+    // -------------------------------------------------------------------------------------------------------- row
+
+    static final class Row {
+        static final String HEADER =
+                "scenario | requests | 202 | other statuses | handled | lost | duplicates | held | drain s | threads/conns/channels before -> after | notes";
+        final String scenario;
+        final String command;
+        int requests;
+        int accepted;
+        Map<String, Integer> statuses = Map.of();
+        long handled;
+        long lost;
+        long duplicates;
+        long held;
+        double drainSeconds;
+        Resources before;
+        Resources after;
+        String note = "";
+        String error;
+
+        Row(String scenario, String command) {
+            this.scenario = scenario;
+            this.command = command;
+        }
+
+        String line() {
+            Map<String, Integer> other = new TreeMap<>(statuses);
+            other.remove("202");
+            return String.format(
+                    Locale.ROOT,
+                    "%s | %d | %d | %s | %d | %d | %d | %d | %.1f | %s -> %s | %s%s",
+                    scenario,
+                    requests,
+                    accepted,
+                    other,
+                    handled,
+                    lost,
+                    duplicates,
+                    held,
+                    drainSeconds,
+                    before,
+                    after,
+                    note,
+                    error == null ? "" : " ERROR " + error);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------------ proxy
+
+    /** A TCP proxy whose {@link #cut} drops every connection through it (new ones are accepted again at once). */
+    static final class Proxy {
+        final ServerSocket server;
+        final int target;
+        final Set<Socket> open = ConcurrentHashMap.newKeySet();
+        final LongAdder cutConnections = new LongAdder();
+
+        private Proxy(ServerSocket server, int target) {
+            this.server = server;
+            this.target = target;
+        }
+
+        static Proxy start(int port, int target) throws IOException {
+            ServerSocket s = new ServerSocket();
+            s.setReuseAddress(true);
+            s.bind(new InetSocketAddress("127.0.0.1", port));
+            Proxy p = new Proxy(s, target);
+            Thread.ofVirtual().start(p::accept);
+            return p;
+        }
+
+        void accept() {
+            while (!server.isClosed()) {
+                try {
+                    Socket client = server.accept();
+                    Socket upstream = new Socket("127.0.0.1", target);
+                    open.add(client);
+                    open.add(upstream);
+                    Thread.ofVirtual().start(() -> pipe(client, upstream));
+                    Thread.ofVirtual().start(() -> pipe(upstream, client));
+                } catch (IOException e) {
+                    // closed, or the broker refused
+                }
+            }
+        }
+
+        void pipe(Socket from, Socket to) {
+            byte[] buf = new byte[64 * 1024];
+            try (InputStream in = from.getInputStream();
+                    OutputStream out = to.getOutputStream()) {
+                int n;
+                while ((n = in.read(buf)) >= 0) {
+                    out.write(buf, 0, n);
+                }
+            } catch (IOException e) {
+                // cut
+            } finally {
+                closeQuietly(from);
+                closeQuietly(to);
+            }
+        }
+
+        /** Drops every connection through the proxy (an RST-like close on both sides). */
+        void cut() {
+            for (Socket s : List.copyOf(open)) {
+                try {
+                    s.setSoLinger(true, 0);
+                } catch (IOException e) {
+                    // already closed
+                }
+                closeQuietly(s);
+                open.remove(s);
+                cutConnections.increment();
+            }
+        }
+
+        void close() {
+            cut();
+            closeQuietly(server);
+        }
+
+        static void closeQuietly(java.io.Closeable c) {
+            try {
+                c.close();
+            } catch (IOException e) {
+                // nothing to do
+            }
+        }
+    }
+}
