@@ -541,8 +541,8 @@ public final class Fragile {
         List<double[]> data = new ArrayList<>();
         for (String row : rows.subList(1, rows.size())) {
             String[] c = row.split(",", -1);
-            if (c[2].isEmpty()) {
-                continue;
+            if (java.util.Arrays.stream(c).anyMatch(String::isEmpty)) {
+                continue; // a sample whose requests failed (Levee or the backend did not answer in time)
             }
             data.add(new double[] {
                 Double.parseDouble(c[0]), Double.parseDouble(c[1]), Double.parseDouble(c[2]), Double.parseDouble(c[3]),
