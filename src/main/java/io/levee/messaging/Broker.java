@@ -164,21 +164,20 @@ public class Broker {
      * broker's reason), or the topology not declared yet; empty while it is up.
      */
     public Optional<String> downReason() {
+        // Open to anyone on /health: the broker's address and connection errors (which name it) stay out.
         Connection c = admin;
         if (c == null) {
-            return Optional.of("not connected to " + redacted() + " yet");
+            return Optional.of("not connected to the broker yet");
         }
         if (!c.isOpen()) {
             ShutdownSignalException cause = c.getCloseReason();
-            String why = cause == null
-                    ? ""
-                    : cause.getReason() instanceof AMQP.Connection.Close close
-                            ? ": " + close.getReplyCode() + " " + close.getReplyText()
-                            : ": " + cause.getMessage();
-            return Optional.of("connection to " + redacted() + " lost" + why + "; reconnecting");
+            String why = cause != null && cause.getReason() instanceof AMQP.Connection.Close close
+                    ? ": " + close.getReplyCode() + " " + close.getReplyText()
+                    : "";
+            return Optional.of("connection to the broker lost" + why + "; reconnecting");
         }
         if (!topologyDeclared) {
-            return Optional.of("topology not declared yet on " + redacted());
+            return Optional.of("topology not declared yet");
         }
         return Optional.empty();
     }

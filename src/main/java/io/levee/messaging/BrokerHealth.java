@@ -7,7 +7,10 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
 
-/** Ready while the broker connection is open and the topology declared; the reason when not. */
+/**
+ * Ready while the broker connection is open and the topology declared; the reason when not (never the broker's
+ * address: {@code /health} is open to anyone).
+ */
 @Readiness
 @ApplicationScoped
 public class BrokerHealth implements HealthCheck {
