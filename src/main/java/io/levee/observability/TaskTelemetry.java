@@ -70,6 +70,7 @@ public class TaskTelemetry implements TaskListener {
 
             @Override
             public void finished(Outcome outcome, Throwable failure, long handlerNanos) {
+                TaskLog.outcome(task, outcome, failure, handlerNanos);
                 m.inFlight().decrementAndGet();
                 m.handled().get(outcome).inc();
                 if (handlerNanos > 0) {

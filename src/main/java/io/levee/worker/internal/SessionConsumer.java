@@ -466,10 +466,6 @@ final class SessionConsumer extends DefaultConsumer {
                 TaskEnvelope next = envelope.nextAttempt();
                 String retryQueue = Topology.retryQueue(
                         endpoint.queue().name(), endpoint.queue().retryDelays().get(envelope.attempt() - 1));
-                LOG.log(
-                        Level.INFO,
-                        "task " + envelope.id() + " of '" + envelope.queue() + "' failed on attempt "
-                                + envelope.attempt() + "; retrying through " + retryQueue + ": " + failure);
                 settlement.retry(retryQueue, next, wireHeaders(next, received));
                 lifecycle.retrying(
                         envelope.queue(),
@@ -481,11 +477,6 @@ final class SessionConsumer extends DefaultConsumer {
                         errorMessage(failure));
             }
             case DEAD_LETTER -> {
-                LOG.log(
-                        Level.WARNING,
-                        "task " + envelope.id() + " of '" + envelope.queue() + "' dead-lettered after" + " attempt "
-                                + envelope.attempt(),
-                        failure);
                 deadLetter(envelope, received, failure);
                 lifecycle.dead(
                         envelope.queue(),
