@@ -171,7 +171,7 @@ public class TaskIntake {
         }
         String requestId = requestId(headers.get("X-Request-Id"));
         String traceparent = traceparent(headers.get("traceparent"));
-        TaskTimes times = TaskTimes.of(headers, config.queues().get(queue), Instant.now());
+        List<TaskTimes> times = TaskTimes.ofItems(headers, config.queues().get(queue), Instant.now(), items.size());
         admission.admit(queue, items.size());
         requireBroker();
 
@@ -215,7 +215,7 @@ public class TaskIntake {
             String requestId,
             String traceparent,
             String submittedBy,
-            TaskTimes times,
+            List<TaskTimes> times,
             IngestListener.Request observed) {
         Object[] outcomes = new Object[items.size()];
         AtomicInteger next = new AtomicInteger();
@@ -232,7 +232,7 @@ public class TaskIntake {
                                     traceparent,
                                     null,
                                     submittedBy,
-                                    times,
+                                    times.get(i),
                                     observed);
                         } catch (RuntimeException e) {
                             outcomes[i] = e;

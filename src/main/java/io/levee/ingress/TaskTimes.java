@@ -6,6 +6,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 
 /**
  * When a submitted task may start and until when, from its request headers and its queue's settings (see
@@ -20,6 +23,7 @@ record TaskTimes(long notBefore, long deadline) {
 
     static final String DELAY = "Levee-Delay";
     static final String NOT_BEFORE = "Levee-Not-Before";
+    static final String ITEM_DELAYS = "Levee-Item-Delays";
     static final String DEADLINE = "Levee-Deadline";
     static final String TTL = "Levee-Ttl";
     /** Longer than any delay or deadline makes sense for, short enough that no sum of times overflows. */
@@ -99,6 +103,38 @@ record TaskTimes(long notBefore, long deadline) {
                     header + " must be a duration such as 90s, 15m, 2h, 7d or PT90S, was '" + printable(raw) + "'");
         }
         return d;
+    }
+
+    /**
+     * The times of each item of a batch: the request's headers apply to every item, except that
+     * {@code Levee-Item-Delays} (comma-separated durations, one per item, in order) gives each item its own delay.
+     * Refused as {@link #of} refuses, and when the list does not have one entry per item or comes with
+     * {@code Levee-Delay} or {@code Levee-Not-Before}; a refusal names the item.
+     */
+    static List<TaskTimes> ofItems(TaskIntake.Headers headers, QueueSettings queue, Instant now, int items) {
+        String perItem = headers.get(ITEM_DELAYS);
+        if (perItem == null) {
+            return Collections.nCopies(items, of(headers, queue, now));
+        }
+        if (headers.get(DELAY) != null || headers.get(NOT_BEFORE) != null) {
+            throw invalid("give " + ITEM_DELAYS + " or " + DELAY + " / " + NOT_BEFORE + ", not both");
+        }
+        String[] delays = perItem.split(",", -1);
+        if (delays.length != items) {
+            throw invalid(
+                    ITEM_DELAYS + " has " + delays.length + " entries for " + items + " items; give one per item");
+        }
+        List<TaskTimes> times = new ArrayList<>(items);
+        for (int i = 0; i < items; i++) {
+            String delay = delays[i].trim();
+            TaskIntake.Headers item = name -> name.equalsIgnoreCase(DELAY) ? delay : headers.get(name);
+            try {
+                times.add(of(item, queue, now));
+            } catch (ProblemException e) {
+                throw e.forItem(i);
+            }
+        }
+        return times;
     }
 
     private static Instant time(String header, String raw) {

@@ -131,7 +131,7 @@ class IngestIT {
     void aBatchIsAnsweredItemByItem() throws Exception {
         long before = TestBroker.depth(QUEUE);
         ApiResponse<BatchResult> r = tasks.submitBatchWithHttpInfo(
-                QUEUE, List.of(Map.of("i", 0), "one", 2), null, null, null, null, null, null, null);
+                QUEUE, List.of(Map.of("i", 0), "one", 2), null, null, null, null, null, null, null, null);
 
         assertThat(r.getStatusCode(), is(202));
         assertThat(r.getData().getResults(), hasSize(3));
@@ -172,6 +172,7 @@ class IngestIT {
                 () -> tasks.submitBatch(
                         ORDERS,
                         List.of(Map.of("orderId", "a", "amount", 1), Map.of("orderId", "b")),
+                        null,
                         null,
                         null,
                         null,

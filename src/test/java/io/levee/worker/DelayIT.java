@@ -206,6 +206,41 @@ class DelayIT {
     }
 
     @Test
+    void eachItemOfABatchCanHaveItsOwnDelay() throws IOException {
+        HttpResponse<String> r = post(
+                "/v1/queues/it-delay/tasks/batch", "[{\"i\":0},{\"i\":1},{\"i\":2}]", "Levee-Item-Delays", "3s, 0, 1s");
+
+        assertThat(r.body(), r.statusCode(), is(202));
+        JsonNode results = JSON.readTree(r.body()).get("results");
+        assertThat("the second item is due at once", results.get(1).has("dueAt"), is(false));
+        List<String> ids = new ArrayList<>();
+        results.forEach(item -> ids.add(item.get("id").asText()));
+        await("all released")
+                .atMost(WAIT)
+                .until(() -> Recording.handled.keySet().containsAll(ids));
+        for (int i : new int[] {0, 2}) {
+            Instant due = Instant.parse(results.get(i).get("dueAt").asText());
+            assertThat(
+                    "item " + i + " not before it is due",
+                    Recording.handled.get(ids.get(i)).isBefore(due),
+                    is(false));
+        }
+        assertThat(
+                "released in the order they are due",
+                Recording.order.stream().filter(ids::contains).toList(),
+                is(List.of(ids.get(1), ids.get(2), ids.get(0))));
+
+        HttpResponse<String> wrongCount =
+                post("/v1/queues/it-delay/tasks/batch", "[{\"i\":0},{\"i\":1}]", "Levee-Item-Delays", "1s");
+        assertThat(wrongCount.statusCode(), is(400));
+        assertThat(wrongCount.body(), containsString("1 entries for 2 items"));
+        HttpResponse<String> badItem =
+                post("/v1/queues/it-delay/tasks/batch", "[{\"i\":0},{\"i\":1}]", "Levee-Item-Delays", "1s, 2h");
+        assertThat(badItem.statusCode(), is(400));
+        assertThat(badItem.body(), containsString("\"item\":1"));
+    }
+
+    @Test
     void badDelaysAreRefusedAndNothingIsEnqueued() {
         TaskFeed.awaitDeclared("it-delay");
         assertRefused("/v1/queues/it-delay/tasks", "Levee-Delay", "2m", "max-delay of 1m");
