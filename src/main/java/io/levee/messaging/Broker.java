@@ -164,12 +164,13 @@ public class Broker {
 
     /**
      * Why the broker cannot be used now ({@link #isUp()} is false): not connected yet, the connection lost (with the
-     * broker's reason), or the topology not declared yet; empty while it is up.
+     * broker's reason), or the topology not declared yet; empty while it is up. It never names the broker's host:
+     * health is open to anyone who reaches the port.
      */
     public Optional<String> downReason() {
         Connection c = admin;
         if (c == null) {
-            return Optional.of("not connected to " + redacted() + " yet");
+            return Optional.of("not connected to the broker yet");
         }
         if (!c.isOpen()) {
             ShutdownSignalException cause = c.getCloseReason();
@@ -178,10 +179,10 @@ public class Broker {
                     : cause.getReason() instanceof AMQP.Connection.Close close
                             ? ": " + close.getReplyCode() + " " + close.getReplyText()
                             : ": " + cause.getMessage();
-            return Optional.of("connection to " + redacted() + " lost" + why + "; reconnecting");
+            return Optional.of("connection to the broker lost" + why + "; reconnecting");
         }
         if (!topologyDeclared) {
-            return Optional.of("topology not declared yet on " + redacted());
+            return Optional.of("topology not declared yet");
         }
         return Optional.empty();
     }
