@@ -18,7 +18,6 @@ import jakarta.inject.Inject;
 import jakarta.jms.JMSException;
 import java.io.IOException;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -266,24 +265,19 @@ public class Broker {
         return f;
     }
 
-    /** {@code levee.amqp.uri} once per node of {@code levee.amqp.addresses}: its credentials, virtual host, TLS. */
-    private List<String> nodeUris() {
+    /**
+     * {@code levee.amqp.uri} once per node of {@code levee.amqp.addresses}: its credentials, virtual host, TLS. Built
+     * from the raw (still encoded) parts: the default virtual host is {@code /%2F}, which decoded would read as two
+     * path segments.
+     */
+    List<String> nodeUris() {
         URI u = config.amqpUri();
+        String credentials = u.getRawUserInfo() == null ? "" : u.getRawUserInfo() + "@";
+        String path = u.getRawPath() == null ? "" : u.getRawPath();
+        String query = u.getRawQuery() == null ? "" : "?" + u.getRawQuery();
         List<String> uris = new ArrayList<>();
         for (Address a : Address.parseAddresses(String.join(",", config.amqpAddresses()))) {
-            try {
-                uris.add(new URI(
-                                u.getScheme(),
-                                u.getUserInfo(),
-                                a.getHost(),
-                                a.getPort(),
-                                u.getPath(),
-                                u.getQuery(),
-                                null)
-                        .toString());
-            } catch (URISyntaxException e) {
-                throw new BrokerUnavailableException("invalid broker node " + a, e);
-            }
+            uris.add(u.getScheme() + "://" + credentials + a.getHost() + ":" + a.getPort() + path + query);
         }
         return uris;
     }
