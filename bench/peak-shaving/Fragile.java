@@ -12,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -42,7 +41,8 @@ import java.util.regex.Pattern;
  */
 public final class Fragile {
 
-    static final String AMQP = System.getenv().getOrDefault("LEVEE_BENCH_AMQP_URI", "amqp://guest:guest@127.0.0.1:5672/levee-adp");
+    static final String AMQP =
+            System.getenv().getOrDefault("LEVEE_BENCH_AMQP_URI", "amqp://guest:guest@127.0.0.1:5672/levee-adp");
     static final String REDIS = System.getenv().getOrDefault("LEVEE_BENCH_REDIS_URI", "redis://127.0.0.1:6379/14");
     static final int BACKEND = 18420;
     static final int LEVEE = 18410;
@@ -69,7 +69,8 @@ public final class Fragile {
         // Queues left by an earlier run would deliver their leftovers into this run's measurement.
         var factory = new com.rabbitmq.client.ConnectionFactory();
         factory.setUri(AMQP);
-        try (var c = factory.newConnection("levee-bench-fragile"); var ch = c.createChannel()) {
+        try (var c = factory.newConnection("levee-bench-fragile");
+                var ch = c.createChannel()) {
             for (String q : List.of("fragile", "fragile-shared", "sync80")) {
                 for (String name : List.of(q, q + ".dlq", q + ".retry.1s", q + ".retry.5s", q + ".retry.30s")) {
                     ch.queueDelete(name);
@@ -77,8 +78,12 @@ public final class Fragile {
             }
         }
         Set<String> phases = args.length == 0 ? Set.of("direct", "levee", "replicas", "sync") : Set.of(args);
-        Process backend = new ProcessBuilder(javaBin, "-cp", System.getProperty("java.class.path"),
-                        root.resolve("bench/peak-shaving/Fragile.java").toString(), "backend")
+        Process backend = new ProcessBuilder(
+                        javaBin,
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        root.resolve("bench/peak-shaving/Fragile.java").toString(),
+                        "backend")
                 .redirectErrorStream(true)
                 .redirectOutput(root.resolve("target/bench/fragile-backend.log").toFile())
                 .start();
@@ -139,7 +144,8 @@ public final class Fragile {
             answer(e, 204);
         });
         server.createContext("/stats", e -> {
-            byte[] body = (arrivals.get() + " " + served.get() + " " + rejected.get() + " " + capacity + " " + ids.size())
+            byte[] body = (arrivals.get() + " " + served.get() + " " + rejected.get() + " " + capacity + " "
+                            + ids.size())
                     .getBytes(StandardCharsets.UTF_8);
             e.sendResponseHeaders(200, body.length);
             e.getResponseBody().write(body);
@@ -260,10 +266,15 @@ public final class Fragile {
     static boolean direct() throws Exception {
         post("http://127.0.0.1:" + BACKEND + "/reset?c=" + N);
         Burst b = burst("http://127.0.0.1:" + BACKEND + "/work", false);
-        System.out.printf(Locale.ROOT,
+        System.out.printf(
+                Locale.ROOT,
                 "direct: %,d requests at %d/s (20x capacity) for 10 s straight to the backend: %,d served, %,d failed"
                         + " (%.1f %%)%n",
-                b.sent(), 20 * N, b.ok(), b.failed(), 100.0 * b.failed() / b.sent());
+                b.sent(),
+                20 * N,
+                b.ok(),
+                b.failed(),
+                100.0 * b.failed() / b.sent());
         return true;
     }
 
@@ -340,20 +351,44 @@ public final class Fragile {
         long lost = Math.max(0, b.ok() - delivered);
         String q = get("http://127.0.0.1:" + LEVEE + "/v1/queues/fragile");
         int[] follow = follow(rows, halveAt, recoverAt);
-        System.out.printf(Locale.ROOT,
-                "levee: %,d POSTs at %d/s for 10 s: %,d accepted, %,d failed " + FAILURES + "; backend saw %,d requests, %,d answered 503"
+        System.out.printf(
+                Locale.ROOT,
+                "levee: %,d POSTs at %d/s for 10 s: %,d accepted, %,d failed " + FAILURES
+                        + "; backend saw %,d requests, %,d answered 503"
                         + " (%.2f %%), %,d distinct tasks served, %d lost; dead-lettered %s; run %.0f s%n",
-                b.sent(), 20 * N, b.ok(), b.failed(), requests, rejected503, 100.0 * rejected503 / Math.max(1, requests),
-                delivered, lost, dlq(), seconds);
-        System.out.printf(Locale.ROOT,
+                b.sent(),
+                20 * N,
+                b.ok(),
+                b.failed(),
+                requests,
+                rejected503,
+                100.0 * rejected503 / Math.max(1, requests),
+                delivered,
+                lost,
+                dlq(),
+                seconds);
+        System.out.printf(
+                Locale.ROOT,
                 "capacity %d -> %d at t=%d s: delivered <= %.0f/s after %d s; back to %d at t=%d s: delivered >= %.0f/s"
                         + " after %d s; rate cuts %s, circuit opened %s%n",
-                N, N / 2, halveAt, N / 2 * 1.1, follow[0], N, recoverAt, N * 0.9, follow[1], field(q, "cuts"),
+                N,
+                N / 2,
+                halveAt,
+                N / 2 * 1.1,
+                follow[0],
+                N,
+                recoverAt,
+                N * 0.9,
+                follow[1],
+                field(q, "cuts"),
                 field(q, "circuitOpened"));
-        System.out.printf(Locale.ROOT,
+        System.out.printf(
+                Locale.ROOT,
                 "cpu ms per delivered task: levee %.2f, backend %.2f, beam.smp %.2f; load average %s%n",
-                (cpu1[0] - cpu0[0]) / Math.max(1, delivered), (cpu1[1] - cpu0[1]) / Math.max(1, delivered),
-                (cpu1[2] - cpu0[2]) / Math.max(1, delivered), loadAverage());
+                (cpu1[0] - cpu0[0]) / Math.max(1, delivered),
+                (cpu1[1] - cpu0[1]) / Math.max(1, delivered),
+                (cpu1[2] - cpu0[2]) / Math.max(1, delivered),
+                loadAverage());
         return b.failed() == 0 && lost == 0 && rejected503 < 0.01 * requests;
     }
 
@@ -426,13 +461,16 @@ public final class Fragile {
 
     static boolean replicas(List<Process> started) throws Exception {
         post("http://127.0.0.1:" + BACKEND + "/reset?c=100000");
-        List<String> shared = List.of("-Dlevee.limits.redis-uri=" + REDIS, "-Dlevee.limits.key-prefix=levee:bench:" + System.nanoTime() + ":");
+        List<String> shared = List.of(
+                "-Dlevee.limits.redis-uri=" + REDIS,
+                "-Dlevee.limits.key-prefix=levee:bench:" + System.nanoTime() + ":");
         Process a = levee(18411, "fragile-shared", shared, started);
         Process b = levee(18412, "fragile-shared", shared, started);
         int backlog = N * 40;
         byte[] body = "{\"n\":1}".getBytes(StandardCharsets.UTF_8);
         for (int i = 0; i < backlog; i++) {
-            HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:18411/v1/queues/fragile-shared/tasks"))
+            HTTP.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:18411/v1/queues/fragile-shared/tasks"))
                             .header("Content-Type", "application/json")
                             .POST(HttpRequest.BodyPublishers.ofByteArray(body))
                             .build(),
@@ -444,7 +482,10 @@ public final class Fragile {
             Thread.sleep(1_000);
         }
         List<Long> arrivalsNanos = new ArrayList<>();
-        get("http://127.0.0.1:" + BACKEND + "/times").lines().filter(l -> !l.isBlank()).forEach(l -> arrivalsNanos.add(Long.parseLong(l)));
+        get("http://127.0.0.1:" + BACKEND + "/times")
+                .lines()
+                .filter(l -> !l.isBlank())
+                .forEach(l -> arrivalsNanos.add(Long.parseLong(l)));
         arrivalsNanos.sort(null);
         int busiest = 0;
         int end = 0;
@@ -457,11 +498,18 @@ public final class Fragile {
         double span = (arrivalsNanos.getLast() - arrivalsNanos.getFirst()) / 1e9;
         String qa = get("http://127.0.0.1:18411/v1/queues/fragile-shared");
         String qb = get("http://127.0.0.1:18412/v1/queues/fragile-shared");
-        System.out.printf(Locale.ROOT,
+        System.out.printf(
+                Locale.ROOT,
                 "replicas: 2 Levee workers, one Redis budget of %d/s: %,d tasks delivered in %.1f s (%.1f/s together);"
                         + " busiest 1 s window %d (limit %.1f); budgets %s / %s%n",
-                N, arrivalsNanos.size(), span, (arrivalsNanos.size() - 1) / span, busiest, N * 1.05,
-                field(qa, "budget"), field(qb, "budget"));
+                N,
+                arrivalsNanos.size(),
+                span,
+                (arrivalsNanos.size() - 1) / span,
+                busiest,
+                N * 1.05,
+                field(qa, "budget"),
+                field(qb, "budget"));
         stop(a);
         stop(b);
         return busiest <= N * 1.05;
@@ -479,8 +527,18 @@ public final class Fragile {
     }
 
     static String wrk(Path body, String url) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder("timeout", "60", "wrk", "-t2", "-c64", "-d10s", "--timeout", "10s", "-s",
-                        root.resolve("bench/wrk-post.lua").toString(), url)
+        ProcessBuilder pb = new ProcessBuilder(
+                        "timeout",
+                        "60",
+                        "wrk",
+                        "-t2",
+                        "-c64",
+                        "-d10s",
+                        "--timeout",
+                        "10s",
+                        "-s",
+                        root.resolve("bench/wrk-post.lua").toString(),
+                        url)
                 .redirectErrorStream(true);
         pb.environment().put("LEVEE_BENCH_BODY", body.toString());
         Process p = pb.start();
@@ -518,7 +576,8 @@ public final class Fragile {
         command.addAll(List.of("-jar", root.resolve("target/levee.jar").toString()));
         Process p = new ProcessBuilder(command)
                 .redirectErrorStream(true)
-                .redirectOutput(root.resolve("target/bench/fragile-levee-" + port + ".log").toFile())
+                .redirectOutput(root.resolve("target/bench/fragile-levee-" + port + ".log")
+                        .toFile())
                 .start();
         started.add(p);
         await("Levee on " + port, () -> answers("http://127.0.0.1:" + port + "/health/ready"), Duration.ofSeconds(120));
@@ -559,37 +618,85 @@ public final class Fragile {
         double yMax = N * 1.6;
         double dMax = Math.max(1, data.stream().mapToDouble(d -> d[5]).max().orElse(1));
         StringBuilder s = new StringBuilder();
-        s.append(String.format(Locale.ROOT,
-                "<svg xmlns='http://www.w3.org/2000/svg' width='%d' height='%d' font-family='sans-serif' font-size='12'>%n", w, h));
+        s.append(String.format(
+                Locale.ROOT,
+                "<svg xmlns='http://www.w3.org/2000/svg' width='%d' height='%d' font-family='sans-serif' font-size='12'>%n",
+                w,
+                h));
         s.append("<rect width='100%' height='100%' fill='white'/>\n");
         double pw = w - left - right;
         double ph = h - top - bottom;
         for (double[] d : data) {
             if (d[7] > 0) {
                 double x = left + (d[0] - 1) / tMax * pw;
-                s.append(String.format(Locale.ROOT, "<rect x='%.1f' y='%d' width='%.1f' height='%.1f' fill='%s' opacity='0.25'/>%n",
-                        x, top, pw / tMax, ph, d[7] == 2 ? "red" : "orange"));
+                s.append(String.format(
+                        Locale.ROOT,
+                        "<rect x='%.1f' y='%d' width='%.1f' height='%.1f' fill='%s' opacity='0.25'/>%n",
+                        x,
+                        top,
+                        pw / tMax,
+                        ph,
+                        d[7] == 2 ? "red" : "orange"));
             }
         }
-        s.append(String.format(Locale.ROOT, "<rect x='%d' y='%d' width='%.0f' height='%.0f' fill='none' stroke='black'/>%n", left, top, pw, ph));
+        s.append(String.format(
+                Locale.ROOT,
+                "<rect x='%d' y='%d' width='%.0f' height='%.0f' fill='none' stroke='black'/>%n",
+                left,
+                top,
+                pw,
+                ph));
         for (int i = 0; i <= 4; i++) {
             double y = top + ph - i * ph / 4;
-            s.append(String.format(Locale.ROOT, "<line x1='%d' x2='%.0f' y1='%.1f' y2='%.1f' stroke='#ddd'/>%n", left, left + pw, y, y));
-            s.append(String.format(Locale.ROOT, "<text x='%d' y='%.1f' text-anchor='end'>%.0f</text>%n", left - 5, y + 4, yMax * i / 4));
-            s.append(String.format(Locale.ROOT, "<text x='%.0f' y='%.1f'>%.0f</text>%n", left + pw + 5, y + 4, dMax * i / 4));
+            s.append(String.format(
+                    Locale.ROOT,
+                    "<line x1='%d' x2='%.0f' y1='%.1f' y2='%.1f' stroke='#ddd'/>%n",
+                    left,
+                    left + pw,
+                    y,
+                    y));
+            s.append(String.format(
+                    Locale.ROOT,
+                    "<text x='%d' y='%.1f' text-anchor='end'>%.0f</text>%n",
+                    left - 5,
+                    y + 4,
+                    yMax * i / 4));
+            s.append(String.format(
+                    Locale.ROOT, "<text x='%.0f' y='%.1f'>%.0f</text>%n", left + pw + 5, y + 4, dMax * i / 4));
         }
         for (int t = 0; t <= tMax; t += 30) {
             double x = left + t / tMax * pw;
-            s.append(String.format(Locale.ROOT, "<text x='%.1f' y='%.0f' text-anchor='middle'>%d</text>%n", x, top + ph + 15, t));
+            s.append(String.format(
+                    Locale.ROOT, "<text x='%.1f' y='%.0f' text-anchor='middle'>%d</text>%n", x, top + ph + 15, t));
         }
-        s.append(String.format(Locale.ROOT, "<text x='%.0f' y='%d' text-anchor='middle'>seconds (capacity halved at %d s, back at %d s)</text>%n",
-                left + pw / 2, h - 12, halveAt, recoverAt));
-        s.append(String.format(Locale.ROOT, "<text x='15' y='%.0f' transform='rotate(-90 15 %.0f)' text-anchor='middle'>requests/s (offered clipped at %.0f)</text>%n",
-                top + ph / 2, top + ph / 2, yMax));
-        s.append(String.format(Locale.ROOT, "<text x='%d' y='%.0f' transform='rotate(90 %d %.0f)' text-anchor='middle'>queue depth</text>%n",
-                w - 15, top + ph / 2, w - 15, top + ph / 2));
-        String[][] series = {{"1", "#999", "offered (POSTs/s)"}, {"4", "black", "backend capacity"}, {"6", "#1f77b4", "Levee rate"},
-            {"2", "#2ca02c", "delivered (2xx/s)"}, {"3", "red", "503/s"}, {"5", "#9467bd", "depth (right axis)"}};
+        s.append(String.format(
+                Locale.ROOT,
+                "<text x='%.0f' y='%d' text-anchor='middle'>seconds (capacity halved at %d s, back at %d s)</text>%n",
+                left + pw / 2,
+                h - 12,
+                halveAt,
+                recoverAt));
+        s.append(String.format(
+                Locale.ROOT,
+                "<text x='15' y='%.0f' transform='rotate(-90 15 %.0f)' text-anchor='middle'>requests/s (offered clipped at %.0f)</text>%n",
+                top + ph / 2,
+                top + ph / 2,
+                yMax));
+        s.append(String.format(
+                Locale.ROOT,
+                "<text x='%d' y='%.0f' transform='rotate(90 %d %.0f)' text-anchor='middle'>queue depth</text>%n",
+                w - 15,
+                top + ph / 2,
+                w - 15,
+                top + ph / 2));
+        String[][] series = {
+            {"1", "#999", "offered (POSTs/s)"},
+            {"4", "black", "backend capacity"},
+            {"6", "#1f77b4", "Levee rate"},
+            {"2", "#2ca02c", "delivered (2xx/s)"},
+            {"3", "red", "503/s"},
+            {"5", "#9467bd", "depth (right axis)"}
+        };
         int legend = 0;
         for (String[] ser : series) {
             int col = Integer.parseInt(ser[0]);
@@ -600,9 +707,19 @@ public final class Fragile {
                 double y = top + ph - v / yMax * ph;
                 pts.append(String.format(Locale.ROOT, "%.1f,%.1f ", x, y));
             }
-            s.append(String.format(Locale.ROOT, "<polyline fill='none' stroke='%s' stroke-width='1.5' points='%s'/>%n", ser[1], pts));
-            s.append(String.format(Locale.ROOT, "<line x1='%d' x2='%d' y1='%d' y2='%d' stroke='%s' stroke-width='3'/><text x='%d' y='%d'>%s</text>%n",
-                    left + 10 + legend * 135, left + 30 + legend * 135, 15, 15, ser[1], left + 34 + legend * 135, 19, ser[2]));
+            s.append(String.format(
+                    Locale.ROOT, "<polyline fill='none' stroke='%s' stroke-width='1.5' points='%s'/>%n", ser[1], pts));
+            s.append(String.format(
+                    Locale.ROOT,
+                    "<line x1='%d' x2='%d' y1='%d' y2='%d' stroke='%s' stroke-width='3'/><text x='%d' y='%d'>%s</text>%n",
+                    left + 10 + legend * 135,
+                    left + 30 + legend * 135,
+                    15,
+                    15,
+                    ser[1],
+                    left + 34 + legend * 135,
+                    19,
+                    ser[2]));
             legend++;
         }
         s.append("</svg>\n");
@@ -639,13 +756,19 @@ public final class Fragile {
     }
 
     static String get(String url) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
+        return HTTP.send(
+                        HttpRequest.newBuilder(URI.create(url))
+                                .timeout(Duration.ofSeconds(10))
+                                .build(),
                         HttpResponse.BodyHandlers.ofString())
                 .body();
     }
 
     static void post(String url) throws Exception {
-        HTTP.send(HttpRequest.newBuilder(URI.create(url)).POST(HttpRequest.BodyPublishers.noBody()).build(),
+        HTTP.send(
+                HttpRequest.newBuilder(URI.create(url))
+                        .POST(HttpRequest.BodyPublishers.noBody())
+                        .build(),
                 HttpResponse.BodyHandlers.discarding());
     }
 
@@ -667,7 +790,8 @@ public final class Fragile {
         try {
             var f = new com.rabbitmq.client.ConnectionFactory();
             f.setUri(AMQP);
-            try (var c = f.newConnection(); var ch = c.createChannel()) {
+            try (var c = f.newConnection();
+                    var ch = c.createChannel()) {
                 return Long.toString(ch.queueDeclarePassive("fragile.dlq").getMessageCount());
             }
         } catch (Exception e) {
