@@ -528,8 +528,9 @@ public final class Faults {
     }
 
     /**
-     * Scenario 7: a 3-node cluster of the harness's own nodes, quorum queues with members on all three; one node that
-     * Levee is not connected to killed mid-burst and brought back (Levee takes one broker address).
+     * Scenario 7: a 3-node cluster of the harness's own nodes, quorum queues with members on all three, Levee given
+     * all three addresses ({@code levee.amqp.addresses}); the node Levee connects to first killed with kill -9
+     * mid-burst and brought back.
      */
     static final class Scenario7 extends Scenario {
         final List<Node> nodes = List.of(new Node(1), new Node(2), new Node(3));
@@ -554,7 +555,20 @@ public final class Faults {
                 n.ctl("await_startup");
             }
             amqpUri = nodes.get(0).uri();
-            brokerNode = nodes.get(0).name();
+            brokerNode = nodes.get(1).name();
+        }
+
+        @Override
+        Map<String, String> queue() {
+            Map<String, String> q = super.queue();
+            q.put(
+                    "levee.amqp.addresses",
+                    String.join(
+                            ",",
+                            nodes.stream()
+                                    .map(n -> "127.0.0.1:" + (5680 + n.n()))
+                                    .toList()));
+            return q;
         }
 
         @Override
@@ -566,7 +580,7 @@ public final class Faults {
             AtomicBoolean done = new AtomicBoolean();
             return Burst.send(tasks(), concurrency(), sent -> sent >= tasks() / 3, () -> {
                 if (done.compareAndSet(false, true)) {
-                    Node lost = nodes.get(2);
+                    Node lost = nodes.get(0);
                     unchecked(lost::kill);
                     sleep(Duration.ofSeconds(5));
                     unchecked(lost::startAgain);

@@ -1,12 +1,15 @@
 package io.levee.config;
 
 import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.eclipse.microprofile.config.Config;
 
@@ -22,6 +25,9 @@ import org.eclipse.microprofile.config.Config;
  *                {@code levee.demo.enabled=true})
  * @param ingest  ingest API settings ({@code levee.ingest.*})
  * @param idempotency idempotency-key store settings ({@code levee.idempotency.*})
+ * @param amqpAddresses the nodes of a broker cluster as {@code host:port}, tried in order
+ *                ({@code levee.amqp.addresses}); empty: the host and port of {@code levee.amqp.uri}. Credentials,
+ *                virtual host and TLS come from {@code levee.amqp.uri} either way.
  */
 public record LeveeConfig(
         URI amqpUri,
@@ -30,7 +36,8 @@ public record LeveeConfig(
         WorkerSettings worker,
         SortedMap<String, QueueSettings> queues,
         IngestSettings ingest,
-        IdempotencySettings idempotency) {
+        IdempotencySettings idempotency,
+        List<String> amqpAddresses) {
 
     /** Queue names: letters, digits, '-' and '_', starting with a letter or digit, at most 100 characters. */
     public static final Pattern QUEUE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,99}");
@@ -43,8 +50,12 @@ public record LeveeConfig(
     /** The demo handler's queue, configured like any other and declared only while the demo is on. */
     private static final String DEMO_QUEUE = "levee.demo.queue";
 
+    /** A broker node: a host name or address, a colon, and a port. */
+    private static final Pattern ADDRESS = Pattern.compile("[^\\s:,]+:([0-9]{1,5})");
+
     public LeveeConfig {
         queues = new TreeMap<>(queues);
+        amqpAddresses = List.copyOf(amqpAddresses);
     }
 
     /** The queue of that name, if it is configured. */
@@ -100,7 +111,27 @@ public record LeveeConfig(
                 s.optionalUri("levee.idempotency.redis-uri", "redis", "rediss"),
                 s.duration("levee.idempotency.ttl", "24h"),
                 s.integer("levee.idempotency.max-entries", 100_000, 1, 100_000_000));
-        return new LeveeConfig(uri, role, publish, worker, new TreeMap<>(queues), ingest, idempotency);
+        return new LeveeConfig(uri, role, publish, worker, new TreeMap<>(queues), ingest, idempotency, addresses(s));
+    }
+
+    private static List<String> addresses(Settings s) {
+        String raw = s.string("levee.amqp.addresses", "").trim();
+        if (raw.isEmpty()) {
+            return List.of();
+        }
+        List<String> addresses = new ArrayList<>();
+        for (String part : raw.split(",", -1)) {
+            String address = part.trim();
+            Matcher m = ADDRESS.matcher(address);
+            if (!m.matches() || Integer.parseInt(m.group(1)) < 1 || Integer.parseInt(m.group(1)) > 65_535) {
+                throw new InvalidConfigurationException(
+                        "levee.amqp.addresses",
+                        raw,
+                        "host:port pairs separated by commas, such as rabbit-0:5672,rabbit-1:5672,rabbit-2:5672");
+            }
+            addresses.add(address);
+        }
+        return addresses;
     }
 
     private static java.time.Duration maxDelay(Settings s, String key) {

@@ -1,6 +1,7 @@
 package io.levee.messaging;
 
 import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Address;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
@@ -18,6 +19,8 @@ import jakarta.jms.JMSException;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeoutException;
@@ -161,19 +164,21 @@ public class Broker {
 
     /**
      * Why the broker cannot be used now ({@link #isUp()} is false): not connected yet, the connection lost (with the
-     * broker's reason), or the topology not declared yet; empty while it is up.
+     * broker's reason), or the topology not declared yet; empty while it is up. It never names the broker's host:
+     * health is open to anyone who reaches the port.
      */
     public Optional<String> downReason() {
-        // Open to anyone on /health: the broker's address and connection errors (which name it) stay out.
         Connection c = admin;
         if (c == null) {
             return Optional.of("not connected to the broker yet");
         }
         if (!c.isOpen()) {
             ShutdownSignalException cause = c.getCloseReason();
-            String why = cause != null && cause.getReason() instanceof AMQP.Connection.Close close
-                    ? ": " + close.getReplyCode() + " " + close.getReplyText()
-                    : "";
+            String why = cause == null
+                    ? ""
+                    : cause.getReason() instanceof AMQP.Connection.Close close
+                            ? ": " + close.getReplyCode() + " " + close.getReplyText()
+                            : ": " + cause.getMessage();
             return Optional.of("connection to the broker lost" + why + "; reconnecting");
         }
         if (!topologyDeclared) {
@@ -239,6 +244,9 @@ public class Broker {
         RMQConnectionFactory f = new RMQConnectionFactory();
         try {
             f.setUri(config.amqpUri().toString());
+            if (!config.amqpAddresses().isEmpty()) {
+                f.setUris(nodeUris());
+            }
         } catch (JMSException e) {
             throw new BrokerUnavailableException("invalid broker URI " + redacted(), e);
         }
@@ -255,6 +263,23 @@ public class Broker {
                     .headers(task.headers());
         });
         return f;
+    }
+
+    /**
+     * {@code levee.amqp.uri} once per node of {@code levee.amqp.addresses}: its credentials, virtual host, TLS. Built
+     * from the raw (still encoded) parts: the default virtual host is {@code /%2F}, which decoded would read as two
+     * path segments.
+     */
+    List<String> nodeUris() {
+        URI u = config.amqpUri();
+        String credentials = u.getRawUserInfo() == null ? "" : u.getRawUserInfo() + "@";
+        String path = u.getRawPath() == null ? "" : u.getRawPath();
+        String query = u.getRawQuery() == null ? "" : "?" + u.getRawQuery();
+        List<String> uris = new ArrayList<>();
+        for (Address a : Address.parseAddresses(String.join(",", config.amqpAddresses()))) {
+            uris.add(u.getScheme() + "://" + credentials + a.getHost() + ":" + a.getPort() + path + query);
+        }
+        return uris;
     }
 
     /** The TLS context for an {@code amqps://} broker, made once; empty for {@code amqp://}. */
@@ -276,6 +301,9 @@ public class Broker {
     /** The broker URI with any password hidden, for messages and logs. */
     public String redacted() {
         URI uri = config.amqpUri();
+        if (!config.amqpAddresses().isEmpty()) {
+            return uri.getScheme() + "://" + String.join(",", config.amqpAddresses());
+        }
         return uri.getScheme() + "://" + uri.getHost() + ":" + (uri.getPort() < 0 ? 5672 : uri.getPort());
     }
 
@@ -344,6 +372,10 @@ public class Broker {
         f.setAutomaticRecoveryEnabled(recovering);
         f.setConnectionTimeout(5_000);
         try {
+            if (!config.amqpAddresses().isEmpty()) {
+                // Tried in order: the first node that answers; a reconnect starts again from the first.
+                return f.newConnection(Address.parseAddresses(String.join(",", config.amqpAddresses())), name);
+            }
             return f.newConnection(name);
         } catch (TimeoutException e) {
             throw new IOException(e);

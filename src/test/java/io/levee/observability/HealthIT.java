@@ -3,6 +3,7 @@ package io.levee.observability;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 import static org.hamcrest.Matchers.is;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -52,7 +53,11 @@ class HealthIT {
         // Reconnection is refused until the test has seen readiness DOWN, however quickly Levee retries.
         BrokerConnections.allowConnections(false);
         try {
-            assertThat("connections closed", BrokerConnections.close("levee-admin", "cut by HealthIT"), is(1));
+            // At least this container's; a replica another test started in the same virtual host may still be there.
+            assertThat(
+                    "connections closed",
+                    BrokerConnections.close("levee-admin", "cut by HealthIT"),
+                    greaterThanOrEqualTo(1));
 
             AtomicReference<Readiness> down = new AtomicReference<>();
             await("readiness down").atMost(DEADLINE).until(() -> {
