@@ -82,11 +82,14 @@ public final class ServerProblems implements Extension, DirectHandler {
         String detail = type == ProblemType.UNSUPPORTED_MEDIA_TYPE
                 ? "Content-Encoding '" + detail(encoding(request), type) + "' is not supported; use gzip or none"
                 : detail(message, type);
-        return TransportResponse.builder()
+        TransportResponse.Builder response = TransportResponse.builder()
                 .status(Status.create(type.status()))
                 .headers(headers)
-                .header(HeaderNames.CONTENT_TYPE, Problems.MEDIA_TYPE)
-                .keepAlive(eventType.keepAlive())
+                .header(HeaderNames.CONTENT_TYPE, Problems.MEDIA_TYPE);
+        if (type == ProblemType.SERVER_BUSY) {
+            response.header(HeaderNames.RETRY_AFTER, "1");
+        }
+        return response.keepAlive(eventType.keepAlive())
                 .entity(Problems.bytes(type, detail, instance(request), Map.of()))
                 .build();
     }
@@ -101,6 +104,9 @@ public final class ServerProblems implements Extension, DirectHandler {
             case 415 -> ProblemType.UNSUPPORTED_MEDIA_TYPE;
             case 404 -> ProblemType.NOT_FOUND;
             case 405 -> ProblemType.METHOD_NOT_ALLOWED;
+            case 408 -> ProblemType.REQUEST_TIMEOUT;
+            // server.max-concurrent-requests reached: the server is busy, not broken
+            case 503 -> ProblemType.SERVER_BUSY;
             default ->
                 defaultStatus.code() >= 500 || eventType == EventType.INTERNAL_ERROR
                         ? ProblemType.INTERNAL
