@@ -2,6 +2,7 @@ package io.levee.observability;
 
 import io.levee.config.LeveeConfig;
 import io.levee.ingress.IngestListener;
+import io.levee.security.AccessListener;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanBuilder;
 import io.opentelemetry.api.trace.SpanKind;
@@ -16,6 +17,8 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.eclipse.microprofile.metrics.Counter;
 import org.eclipse.microprofile.metrics.MetricRegistry;
 import org.eclipse.microprofile.metrics.Tag;
@@ -31,7 +34,9 @@ import org.eclipse.microprofile.metrics.annotation.RegistryScope;
  * client cannot grow the registry by inventing queue names.
  */
 @ApplicationScoped
-public class IngestTelemetry implements IngestListener {
+public class IngestTelemetry implements IngestListener, AccessListener {
+
+    private static final Pattern TASKS = Pattern.compile("/v1/queues/([^/]+)/tasks(/batch)?");
 
     private final MetricRegistry registry;
     private final LeveeConfig config;
@@ -52,6 +57,18 @@ public class IngestTelemetry implements IngestListener {
     /** Created at startup rather than at the first task, so that every queue's meters read 0 from the start. */
     void register(@Observes @Initialized(ApplicationScoped.class) Object started) {
         // The constructor registered them.
+    }
+
+    /** A task submission refused by authentication counts as rejected, reason {@code unauthorized} or {@code forbidden}. */
+    @Override
+    public void refused(String method, String path, int status) {
+        Matcher task = TASKS.matcher(path);
+        if (!"POST".equals(method) || !task.matches()) {
+            return;
+        }
+        Request request = received(task.group(1), null, task.group(2) != null);
+        request.rejected(status == 401 ? "unauthorized" : "forbidden");
+        request.answered(status);
     }
 
     @Override

@@ -43,10 +43,16 @@ final class AuthFilter implements Filter {
 
     private final AccessRules rules;
     private final List<Authenticator> authenticators;
+    private final AccessListener listener;
 
     AuthFilter(AccessRules rules, List<Authenticator> authenticators) {
+        this(rules, authenticators, AccessListener.NONE);
+    }
+
+    AuthFilter(AccessRules rules, List<Authenticator> authenticators, AccessListener listener) {
         this.rules = rules;
         this.authenticators = List.copyOf(authenticators);
+        this.listener = listener;
     }
 
     @Override
@@ -72,6 +78,7 @@ final class AuthFilter implements Filter {
                     "Authentication required",
                     "send Authorization: Bearer <API key or JWT> (or Basic with the key's name and the key)",
                     CHALLENGE);
+            listener.refused(method, req.path().path(), 401);
             return;
         }
         Identity identity;
@@ -82,10 +89,12 @@ final class AuthFilter implements Filter {
         } catch (Authenticator.InvalidCredentialsException e) {
             LOG.fine(() -> "refused a token on " + method + " " + raw + ": " + e.getMessage());
             refuse(res, 401, "unauthorized", "Authentication required", e.getMessage(), INVALID);
+            listener.refused(method, req.path().path(), 401);
             return;
         }
         if (identity == null) {
             refuse(res, 401, "unauthorized", "Authentication required", "the credential is not known", INVALID);
+            listener.refused(method, req.path().path(), 401);
             return;
         }
         if (decision.requirement() instanceof AccessRules.Needs(AccessRole role)) {
@@ -124,9 +133,10 @@ final class AuthFilter implements Filter {
         return Optional.empty();
     }
 
-    private static void deny(RoutingResponse res, Identity identity, String method, String path, String detail) {
+    private void deny(RoutingResponse res, Identity identity, String method, String path, String detail) {
         LOG.log(Level.FINE, () -> "denied " + identity.id() + " on " + method + " " + path + ": " + detail);
         refuse(res, 403, "forbidden", "Not allowed", detail, null);
+        listener.refused(method, path, 403);
     }
 
     /**

@@ -7,6 +7,7 @@ import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.spi.BeanManager;
 import jakarta.interceptor.Interceptor;
 import java.util.ArrayList;
@@ -41,10 +42,16 @@ class AuthRegistration {
         settings.apiKeysFile().ifPresent(file -> authenticators.add(new ApiKeys(file, System::nanoTime)));
         beans.getExtension(ServerCdiExtension.class)
                 .serverRoutingBuilder()
-                .addFilter(new AuthFilter(AccessRules.levee(settings.openMetrics()), authenticators));
+                .addFilter(new AuthFilter(AccessRules.levee(settings.openMetrics()), authenticators, listener(beans)));
         LOG.info(() -> "Authentication is on: " + (settings.apiKeysFile().isPresent() ? "API keys" : "")
                 + (settings.apiKeysFile().isPresent() && settings.jwt().isPresent() ? " and " : "")
                 + (settings.jwt().isPresent() ? "JWT" : "") + "; /metrics "
                 + (settings.openMetrics() ? "open" : "needs the read role"));
+    }
+
+    /** The bean that hears refusals (observability counts refused task submissions), or none. */
+    private static AccessListener listener(BeanManager beans) {
+        Instance<AccessListener> found = beans.createInstance().select(AccessListener.class);
+        return found.isResolvable() ? found.get() : AccessListener.NONE;
     }
 }

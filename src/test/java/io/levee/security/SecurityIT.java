@@ -220,6 +220,38 @@ class SecurityIT {
     }
 
     @Test
+    void refusedSubmissionsAreCountedAsRejected() {
+        double unauthorized = rejected(B, "unauthorized");
+        double forbidden = rejected(B, "forbidden");
+        assertThat(send("POST", "/v1/queues/" + B + "/tasks", "{}", null).statusCode(), is(401));
+        assertThat(
+                send("POST", "/v1/queues/" + B + "/tasks/batch", "[{}]", "wrong-key")
+                        .statusCode(),
+                is(401));
+        assertThat(
+                "the submit key is for queue A only",
+                send("POST", "/v1/queues/" + B + "/tasks", "{}", KEYS.get("submit"))
+                        .statusCode(),
+                is(403));
+        assertThat(send("GET", "/v1/queues/" + B, null, null).statusCode(), is(401));
+
+        assertThat("two submissions without valid credentials", rejected(B, "unauthorized"), is(unauthorized + 2));
+        assertThat("one submission to a queue the key may not use", rejected(B, "forbidden"), is(forbidden + 1));
+    }
+
+    /** {@code levee_tasks_rejected_total} of a queue and reason, read from /metrics with the read key. */
+    private double rejected(String queue, String reason) {
+        String metrics = send("GET", "/metrics", null, KEYS.get("read")).body();
+        String prefix = "levee_tasks_rejected_total{";
+        return metrics.lines()
+                .filter(l -> l.startsWith(prefix)
+                        && l.contains("queue=\"" + queue + "\"")
+                        && l.contains("reason=\"" + reason + "\""))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+                .sum();
+    }
+
+    @Test
     void aBrowserOpensTheDashboardWithBasicCredentialsNamingTheKey() {
         String reader = basic("read", KEYS.get("read"));
         for (String path : List.of("/dashboard/", "/v1/queues")) {
