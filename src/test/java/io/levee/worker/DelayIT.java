@@ -278,6 +278,53 @@ class DelayIT {
         assertThat(r.body(), containsString(detail));
     }
 
+    @Test
+    void tasksAcceptedByAGatewayThatIsThenKilledAreReleasedOnTimeByAnotherReplica() throws Exception {
+        int port;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = free.getLocalPort();
+        }
+        java.nio.file.Path log = java.nio.file.Files.createTempFile("levee-delay-gateway", ".log");
+        Process gateway = new ProcessBuilder(
+                        ProcessHandle.current().info().command().orElse("java"),
+                        "-Dlevee.amqp.uri=" + TestBroker.uri(),
+                        "-Dlevee.role=gateway",
+                        "-Dserver.port=" + port,
+                        "-Dserver.host=127.0.0.1",
+                        "-Dlevee.auth.enabled=false",
+                        "-Dlevee.queues.it-delay.max-delay=1m",
+                        "-jar",
+                        "target/levee.jar")
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
+        String self = base;
+        Map<String, Instant> due = new HashMap<>();
+        try {
+            base = "http://127.0.0.1:" + port;
+            await("the gateway ready")
+                    .atMost(WAIT)
+                    .ignoreExceptions()
+                    .until(() -> get("/health/ready").statusCode() == 200);
+            for (String delay : List.of("2s", "4s")) {
+                JsonNode task =
+                        accepted(post("/v1/queues/it-delay/tasks", "{\"gw\":\"" + delay + "\"}", "Levee-Delay", delay));
+                due.put(task.get("id").asText(), Instant.parse(task.get("dueAt").asText()));
+            }
+        } finally {
+            base = self;
+            gateway.destroyForcibly(); // kill -9: nothing of a waiting task may live in the gateway
+            gateway.waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
+            java.nio.file.Files.deleteIfExists(log);
+        }
+
+        await("released by this replica")
+                .atMost(WAIT)
+                .until(() -> Recording.handled.keySet().containsAll(due.keySet()));
+        due.forEach((id, dueAt) -> assertThat(
+                "task " + id + " never early", Recording.handled.get(id).isBefore(dueAt), is(false)));
+    }
+
     private static JsonNode accepted(HttpResponse<String> r) throws IOException {
         assertThat(r.body(), r.statusCode(), is(202));
         JsonNode node = JSON.readTree(r.body());
