@@ -20,6 +20,14 @@ record Scrape(String text) {
                 .get(String.class));
     }
 
+    /** Reads the base scope's metrics, where MicroProfile Fault Tolerance's {@code ft.*} are. */
+    static Scrape base(WebTarget target) {
+        return new Scrape(target.path("/metrics")
+                .queryParam("scope", "base")
+                .request("text/plain")
+                .get(String.class));
+    }
+
     /** The value of the series of that name whose labels include these; 0 when there is none. */
     double value(String name, Map<String, String> labels) {
         Matcher m = SERIES.matcher(text);
