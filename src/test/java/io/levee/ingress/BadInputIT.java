@@ -148,12 +148,11 @@ class BadInputIT {
                                 base -> post(base + TASKS, "application/json", "br", bytes("{}")),
                                 415,
                                 "unsupported-media-type"),
-                        json(
-                                "batch over the server's payload cap",
-                                TASKS + "/batch",
-                                bytes("[" + " ".repeat(6 * 1024 * 1024) + "]"),
-                                413,
-                                "payload-too-large"))
+                        of(
+                                "unknown Content-Encoding on a batch",
+                                base -> post(base + TASKS + "/batch", "application/json", "br", bytes("[{}]")),
+                                415,
+                                "unsupported-media-type"))
                 .map(Arguments::of);
     }
 
@@ -175,6 +174,32 @@ class BadInputIT {
         if (c.name().contains("batch with one")) {
             assertThat("the problem names the bad item", r.body(), containsString("\"item\":1"));
         }
+        assertThat("nothing enqueued", TestBroker.depth(QUEUE), is(before));
+    }
+
+    /**
+     * A body declared larger than server.max-payload-size is refused by Helidon from its headers alone. Sent over a
+     * raw socket without the body: a client still sending 6 MiB may see the connection closed before it reads the
+     * answer, so the test would race with the server.
+     */
+    @Test
+    void aBodyDeclaredOverTheServersPayloadCapIsAProblemBeforeItIsSent() throws IOException {
+        long before = TestBroker.depth(QUEUE);
+        URI base = URI.create(IngestClients.base(target));
+        String answer;
+        try (java.net.Socket s = new java.net.Socket(base.getHost(), base.getPort())) {
+            s.setSoTimeout(10_000);
+            s.getOutputStream()
+                    .write(("POST " + TASKS + "/batch HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                                    + "Content-Type: application/json\r\nContent-Length: " + (6 * 1024 * 1024)
+                                    + "\r\n\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
+            s.getOutputStream().flush();
+            answer = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        }
+        assertThat(answer, startsWith("HTTP/1.1 413"));
+        assertThat(answer, containsString("application/problem+json"));
+        assertThat(answer, containsString("\"type\":\"urn:levee:problem:payload-too-large\""));
         assertThat("nothing enqueued", TestBroker.depth(QUEUE), is(before));
     }
 

@@ -16,6 +16,9 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -33,6 +36,13 @@ public final class DownstreamStub implements BeforeAllCallback, AfterAllCallback
     private static final Map<String, Deque<Integer>> SCRIPTS = new ConcurrentHashMap<>();
     private static final Map<String, Integer> STEADY = new ConcurrentHashMap<>();
     private static final Map<String, java.time.Duration> DELAYS = new ConcurrentHashMap<>();
+    /** Sends the delayed answers; a daemon thread, so it never holds the test JVM. */
+    private static final ScheduledExecutorService LATER = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "downstream-stub-later");
+        t.setDaemon(true);
+        return t;
+    });
+
     private static HttpServer server;
 
     /**
@@ -113,18 +123,25 @@ public final class DownstreamStub implements BeforeAllCallback, AfterAllCallback
                 ByteBuffer.wrap(body).asReadOnlyBuffer(),
                 status));
         java.time.Duration delay = DELAYS.getOrDefault(path, java.time.Duration.ZERO);
-        if (!delay.isZero()) {
-            try {
-                Thread.sleep(delay);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+        if (delay.isZero()) {
+            reply(exchange, status);
+        } else {
+            // A slowed backend: the answer goes out later from the scheduler; the exchange stays open until then.
+            ScheduledFuture<?> unused =
+                    LATER.schedule(() -> reply(exchange, status), delay.toNanos(), TimeUnit.NANOSECONDS);
         }
+    }
+
+    private static void reply(HttpExchange exchange, int status) {
         byte[] answer = ("{\"status\":" + status + "}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", "application/json");
-        exchange.sendResponseHeaders(status, answer.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(answer);
+        try {
+            exchange.getResponseHeaders().set("Content-Type", "application/json");
+            exchange.sendResponseHeaders(status, answer.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(answer);
+            }
+        } catch (IOException e) {
+            exchange.close(); // the client gave up waiting: nothing to answer
         }
     }
 }
