@@ -9,17 +9,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.helidon.microprofile.testing.junit5.AddConfig;
 import io.helidon.microprofile.testing.junit5.HelidonTest;
 import io.levee.testing.DownstreamStub;
+import io.levee.testing.LeveeProcess;
 import io.levee.testing.TaskFeed;
 import io.levee.testing.TestBroker;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.client.WebTarget;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.BeforeEach;
@@ -80,31 +76,14 @@ class LimitsIT {
 
     @Test
     void aChangeMadeOnOneReplicaReachesAnotherAndNullRestoresItThere() throws Exception {
-        int port;
-        try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = free.getLocalPort();
-        }
-        Path log = Files.createTempFile("levee-limits", ".log");
-        String java = ProcessHandle.current().info().command().orElse("java");
         Config config = ConfigProvider.getConfig();
-        Process second = new ProcessBuilder(
-                        java,
-                        "-Dlevee.amqp.uri=" + TestBroker.uri(),
-                        "-Dlevee.role=gateway",
-                        "-Dserver.port=" + port,
-                        "-Dserver.host=127.0.0.1",
-                        "-Dlevee.auth.enabled=false",
-                        "-Dlevee.queues.it-ops-limits.delivery.url="
-                                + config.getValue("levee.queues.it-ops-limits.delivery.url", String.class),
-                        "-Dlevee.queues.it-ops-limits.delivery.max-rate=200",
-                        "-Dlevee.queues.it-ops-ingest.max-length=1000",
-                        "-jar",
-                        "target/levee.jar")
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile())
-                .start();
-        try {
-            OperationsClient other = new OperationsClient("http://127.0.0.1:" + port);
+        try (LeveeProcess second = LeveeProcess.start(
+                "gateway",
+                "levee.queues.it-ops-limits.delivery.url="
+                        + config.getValue("levee.queues.it-ops-limits.delivery.url", String.class),
+                "levee.queues.it-ops-limits.delivery.max-rate=200",
+                "levee.queues.it-ops-ingest.max-length=1000")) {
+            OperationsClient other = new OperationsClient(second.base());
             other.awaitReady();
             assertThat(
                     api.put("/v1/queues/it-ops-limits/limits", "{\"deliveryMaxRate\": 7}")
@@ -131,12 +110,6 @@ class LimitsIT {
                     .atMost(DEADLINE)
                     .until(() -> current(other, "it-ops-limits", "deliveryMaxRate") == 200.0
                             && current(other, "it-ops-ingest", "ingestMaxRate") == 0.0);
-        } finally {
-            second.destroy();
-            if (!second.waitFor(30, TimeUnit.SECONDS)) {
-                second.destroyForcibly();
-            }
-            Files.deleteIfExists(log);
         }
     }
 

@@ -7,6 +7,7 @@ import static org.hamcrest.Matchers.is;
 import io.helidon.microprofile.testing.junit5.AddBean;
 import io.helidon.microprofile.testing.junit5.AddConfig;
 import io.helidon.microprofile.testing.junit5.HelidonTest;
+import io.levee.testing.LeveeProcess;
 import io.levee.testing.TaskFeed;
 import io.levee.testing.TestBroker;
 import io.levee.worker.TaskContext;
@@ -14,10 +15,6 @@ import io.levee.worker.TaskHandler;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.client.WebTarget;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -113,26 +110,13 @@ class PauseIT {
         assertThat(api.post("/v1/queues/it-ops-two/pause", "").status(), is(200));
         await("this replica paused").atMost(DEADLINE).until(() -> consumers() == 0);
 
-        Path log = Files.createTempFile("levee-pause", ".log");
-        String java = ProcessHandle.current().info().command().orElse("java");
-        Process second = new ProcessBuilder(
-                        java,
-                        "-Dlevee.amqp.uri=" + TestBroker.uri(),
-                        "-Dlevee.role=worker",
-                        "-Dserver.port=0",
-                        "-Dserver.host=127.0.0.1",
-                        "-Dlevee.auth.enabled=false",
-                        "-Dlevee.demo.enabled=true",
-                        "-Dlevee.demo.queue=it-ops-two",
-                        "-Dlevee.demo.log=false",
-                        "-Dlevee.queues.it-ops-two.concurrency=1",
-                        "-jar",
-                        "target/levee.jar")
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile())
-                .start();
-        try {
-            await("the second replica started paused").atMost(DEADLINE).until(() -> read(log)
+        try (LeveeProcess second = LeveeProcess.start(
+                "worker",
+                "levee.demo.enabled=true",
+                "levee.demo.queue=it-ops-two",
+                "levee.demo.log=false",
+                "levee.queues.it-ops-two.concurrency=1")) {
+            await("the second replica started paused").atMost(DEADLINE).until(() -> second.output()
                     .contains("Paused (by an operator) before consuming queue 'it-ops-two'"));
             TaskFeed.publish("it-ops-two", 20);
             await("tasks wait in the queue").atMost(DEADLINE).until(() -> TestBroker.depth("it-ops-two") == 20);
@@ -144,23 +128,13 @@ class PauseIT {
 
             assertThat(api.post("/v1/queues/it-ops-two/pause", "").status(), is(200));
             await("both replicas pause").atMost(DEADLINE).until(() -> consumers() == 0);
-            assertThat(read(log).contains("Paused consuming queue 'it-ops-two'"), is(true));
+            assertThat(second.output().contains("Paused consuming queue 'it-ops-two'"), is(true));
             assertThat(api.post("/v1/queues/it-ops-two/resume", "").status(), is(200));
             await("both consume again").atMost(DEADLINE).until(() -> consumers() == 2);
-        } finally {
-            second.destroy();
-            if (!second.waitFor(30, TimeUnit.SECONDS)) {
-                second.destroyForcibly();
-            }
-            Files.deleteIfExists(log);
         }
     }
 
     private int consumers() {
         return api.get("/v1/queues/it-ops-two").json().get("consumers").asInt();
-    }
-
-    private static String read(Path log) throws IOException {
-        return Files.readString(log, StandardCharsets.UTF_8);
     }
 }

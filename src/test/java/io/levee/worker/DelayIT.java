@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.helidon.microprofile.testing.junit5.AddBean;
 import io.helidon.microprofile.testing.junit5.AddConfig;
 import io.helidon.microprofile.testing.junit5.HelidonTest;
+import io.levee.testing.LeveeProcess;
 import io.levee.testing.TaskFeed;
 import io.levee.testing.TestBroker;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -280,28 +281,10 @@ class DelayIT {
 
     @Test
     void tasksAcceptedByAGatewayThatIsThenKilledAreReleasedOnTimeByAnotherReplica() throws Exception {
-        int port;
-        try (java.net.ServerSocket free = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            port = free.getLocalPort();
-        }
-        java.nio.file.Path log = java.nio.file.Files.createTempFile("levee-delay-gateway", ".log");
-        Process gateway = new ProcessBuilder(
-                        ProcessHandle.current().info().command().orElse("java"),
-                        "-Dlevee.amqp.uri=" + TestBroker.uri(),
-                        "-Dlevee.role=gateway",
-                        "-Dserver.port=" + port,
-                        "-Dserver.host=127.0.0.1",
-                        "-Dlevee.auth.enabled=false",
-                        "-Dlevee.queues.it-delay.max-delay=1m",
-                        "-jar",
-                        "target/levee.jar")
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile())
-                .start();
         String self = base;
         Map<String, Instant> due = new HashMap<>();
-        try {
-            base = "http://127.0.0.1:" + port;
+        try (LeveeProcess gateway = LeveeProcess.start("gateway", "levee.queues.it-delay.max-delay=1m")) {
+            base = gateway.base();
             await("the gateway ready")
                     .atMost(WAIT)
                     .ignoreExceptions()
@@ -311,11 +294,9 @@ class DelayIT {
                         accepted(post("/v1/queues/it-delay/tasks", "{\"gw\":\"" + delay + "\"}", "Levee-Delay", delay));
                 due.put(task.get("id").asText(), Instant.parse(task.get("dueAt").asText()));
             }
+            gateway.kill(); // kill -9: nothing of a waiting task may live in the gateway
         } finally {
             base = self;
-            gateway.destroyForcibly(); // kill -9: nothing of a waiting task may live in the gateway
-            gateway.waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
-            java.nio.file.Files.deleteIfExists(log);
         }
 
         await("released by this replica")
