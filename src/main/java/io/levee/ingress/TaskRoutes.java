@@ -42,6 +42,7 @@ public class TaskRoutes implements HttpService {
         this.intake = intake;
         this.requestTimeout = config.ingest().requestTimeout();
         this.listener = listener.isResolvable() ? listener.get() : IngestListener.NONE;
+        GlobalMappers.pin();
     }
 
     @Override
