@@ -42,7 +42,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Settling a task never costs another task: a task returned into a full queue waits in its session without spending
- * a delivery and without disturbing the pool, and a session whose copy is refused is replaced alone while the other
+ * a delivery and without disturbing the pool (alone or in a batch), and a session whose copy is refused is replaced alone while the other
  * sessions finish and acknowledge their tasks exactly once.
  */
 @ExtendWith(TestBroker.class)
@@ -53,6 +53,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @AddConfig(key = "levee.queues.it-settle-full.concurrency", value = "2")
 @AddConfig(key = "levee.queues.it-settle-full.prefetch", value = "1")
 @AddConfig(key = "levee.queues.it-settle-full.retry-delays", value = "")
+@AddConfig(key = "levee.queues.it-settle-batch-full.max-length", value = "3")
+@AddConfig(key = "levee.queues.it-settle-batch-full.delivery-limit", value = "1")
+@AddConfig(key = "levee.queues.it-settle-batch-full.concurrency", value = "1")
+@AddConfig(key = "levee.queues.it-settle-batch-full.prefetch", value = "2")
+@AddConfig(key = "levee.queues.it-settle-batch-full.retry-delays", value = "")
 @AddConfig(key = "levee.queues.it-settle-confine.delivery-limit", value = "2")
 @AddConfig(key = "levee.queues.it-settle-confine.concurrency", value = "2")
 @AddConfig(key = "levee.queues.it-settle-confine.prefetch", value = "1")
@@ -109,6 +114,35 @@ class SettlementIT {
         assertThat(
                 "never redelivered: no delivery spent", Handlers.deliveryCounts.get(returning), everyItem(nullValue()));
         assertThat(frequency(returning), is(1L));
+        assertThat(TaskFeed.take(queue + ".dlq"), empty());
+        assertThat("the pool never went down", wentDown.get(), is(false));
+    }
+
+    @Test
+    void aBatchReturnedIntoAFullQueueWaitsInItsSessionSpendingNoDelivery() throws Exception {
+        String queue = "it-settle-batch-full";
+        List<String> returning =
+                TaskFeed.publish(queue, List.of("{\"kind\":\"returning\"}", "{\"kind\":\"returning\"}"));
+        await("the batch in the handler").atMost(DEADLINE).until(() -> returning.stream()
+                .allMatch(Handlers.started::containsKey));
+
+        // The session holds both tasks (prefetch 2): the fillers stay in the queue, which stays full.
+        List<String> fillers = fillUntilRefused(queue);
+        Handlers.batchFilled.countDown();
+
+        await("the returned batch and the fillers handled")
+                .atMost(DEADLINE)
+                .until(() -> Handlers.handled.containsAll(returning) && Handlers.handled.containsAll(fillers));
+
+        assertThat("refused while the queue was full, then called again", Handlers.batchReturns.get(), is(3));
+        for (String id : returning) {
+            assertThat(
+                    "called once per return and once more",
+                    Handlers.started.get(id).get(),
+                    is(4));
+            assertThat("never redelivered: no delivery spent", Handlers.deliveryCounts.get(id), everyItem(nullValue()));
+            assertThat(frequency(id), is(1L));
+        }
         assertThat(TaskFeed.take(queue + ".dlq"), empty());
         assertThat("the pool never went down", wentDown.get(), is(false));
     }
@@ -188,6 +222,8 @@ class SettlementIT {
         static final CountDownLatch filled = new CountDownLatch(1);
         static final CountDownLatch returningHandled = new CountDownLatch(1);
         static final CountDownLatch failingDone = new CountDownLatch(1);
+        static final CountDownLatch batchFilled = new CountDownLatch(1);
+        static final AtomicInteger batchReturns = new AtomicInteger();
         static final AtomicInteger returns = new AtomicInteger();
         static final AtomicInteger failures = new AtomicInteger();
 
@@ -209,6 +245,25 @@ class SettlementIT {
                 returningHandled.await(60, TimeUnit.SECONDS);
             }
             handled.add(task.taskId());
+        }
+
+        @TaskHandler(queue = "it-settle-batch-full", batchSize = 2, batchWait = "5s")
+        public void batchFull(List<String> bodies, List<TaskContext> tasks) throws InterruptedException {
+            for (TaskContext task : tasks) {
+                started.computeIfAbsent(task.taskId(), id -> new AtomicInteger())
+                        .incrementAndGet();
+                deliveryCounts
+                        .computeIfAbsent(task.taskId(), id -> new java.util.concurrent.CopyOnWriteArrayList<>())
+                        .add(task.headers().get("x-delivery-count"));
+            }
+            if (bodies.stream().anyMatch(b -> b.contains("returning"))) {
+                batchFilled.await(60, TimeUnit.SECONDS);
+                if (batchReturns.get() < 3) {
+                    batchReturns.incrementAndGet();
+                    throw new BulkheadException("no room for this batch now");
+                }
+            }
+            tasks.forEach(task -> handled.add(task.taskId()));
         }
 
         @TaskHandler("it-settle-confine")

@@ -282,56 +282,54 @@ final class SessionConsumer extends DefaultConsumer {
     /**
      * One call of a batch handler for these deliveries (in delivery order). Tasks that are unreadable, repeats or
      * expired are settled on their own first; the others go to the handler together and each gets the outcome of
-     * the call, or its own from a {@link BatchFailure}. Only when every task of the batch is settled are they
+     * the call, or its own from a {@link BatchFailure}. A task to be returned into a queue that is full waits in
+     * this session, unacknowledged, and the handler is called again with the tasks that wait, after a back-off, as
+     * for a single task: no attempt and no delivery is spent. Only when every task of the batch is settled are they
      * finished (acknowledged), since an acknowledgement covers every earlier delivery of the session.
      */
     private void handleBatch(List<Delivery> deliveries) {
+        List<Called> called = new ArrayList<>();
         List<Taken> taken = new ArrayList<>();
+        List<Long> tags = new ArrayList<>();
         for (Delivery d : deliveries) {
             Taken t = take(d.redeliver(), d.properties(), d.body());
             if (t != null) {
                 taken.add(t);
+                tags.add(d.tag());
             }
         }
-        List<DeliveredTask> tasks = new ArrayList<>();
-        List<Object> payloads = new ArrayList<>();
-        List<Taken> called = new ArrayList<>();
         List<Object> bound = invoker.bindBatch(taken.stream().map(Taken::task).toList());
         for (int i = 0; i < taken.size(); i++) {
             if (bound.get(i) instanceof UnreadablePayloadException e) {
                 settle(taken.get(i), TaskOutcome.DEAD_LETTER, e, null, 0);
             } else {
-                called.add(taken.get(i));
-                tasks.add(taken.get(i).task());
-                payloads.add(bound.get(i));
+                called.add(new Called(tags.get(i), taken.get(i), bound.get(i)));
             }
         }
         boolean returned = false;
-        if (!called.isEmpty()) {
-            long now = clock.millis();
-            for (Taken t : called) {
-                TaskEnvelope e = t.envelope();
-                lifecycle.started(e.queue(), e.id(), e.attempt(), e.submittedAt(), now);
+        while (!called.isEmpty()) {
+            BatchSettled settled = callBatch(called);
+            returned |= settled.returned();
+            called = settled.waiting();
+            if (called.isEmpty()) {
+                break;
             }
-            Throwable whole = null;
-            Map<Integer, Throwable> items = Map.of();
-            long started = System.nanoTime();
-            try {
-                invoker.invokeBatch(payloads, tasks);
-            } catch (BatchFailure f) {
-                items = f.items();
-            } catch (Throwable t) {
-                whole = t;
-            }
-            long handlerNanos = System.nanoTime() - started;
-            for (int i = 0; i < called.size(); i++) {
-                Throwable failure = whole != null ? whole : items.get(i);
-                TaskEnvelope e = called.get(i).envelope();
-                TaskOutcome outcome = failure == null
-                        ? TaskOutcome.DONE
-                        : TaskOutcome.of(failure, e.attempt(), endpoint.maxAttempts());
-                returned |= outcome == TaskOutcome.RETURN;
-                settle(called.get(i), outcome, failure, null, handlerNanos);
+            // The queue is full: these tasks stay here, unacknowledged, and run again after a pause.
+            pause(returnBackoff.next());
+            if (stopped) {
+                long firstWaiting = called.getFirst().tag();
+                for (Called c : called) {
+                    c.taken()
+                            .attempt()
+                            .abandoned(new IllegalStateException("the session stopped while its task waited"));
+                }
+                // The settled tasks before the first waiting one are finished; closing the channel returns the rest.
+                for (Delivery d : deliveries) {
+                    if (d.tag() < firstWaiting) {
+                        finished(d.tag());
+                    }
+                }
+                return;
             }
         }
         for (Delivery d : deliveries) {
@@ -340,6 +338,55 @@ final class SessionConsumer extends DefaultConsumer {
         if (returned) {
             pause(returnBackoff.next());
         }
+    }
+
+    /** A task of a batch that goes to the handler: its delivery tag, and its payload as bound to the element type. */
+    private record Called(long tag, Taken taken, Object payload) {}
+
+    /**
+     * What one call of a batch handler left: whether a task went back to its queue, and the tasks (in delivery order)
+     * whose return the full queue refused.
+     */
+    private record BatchSettled(boolean returned, List<Called> waiting) {}
+
+    /** Calls the batch handler once with these tasks and settles each; answers the ones that wait. */
+    private BatchSettled callBatch(List<Called> called) {
+        long now = clock.millis();
+        for (Called c : called) {
+            TaskEnvelope e = c.taken().envelope();
+            lifecycle.started(e.queue(), e.id(), e.attempt(), e.submittedAt(), now);
+        }
+        Throwable whole = null;
+        Map<Integer, Throwable> items = Map.of();
+        long started = System.nanoTime();
+        try {
+            invoker.invokeBatch(
+                    called.stream().map(Called::payload).toList(),
+                    called.stream().map(c -> c.taken().task()).toList());
+        } catch (BatchFailure f) {
+            items = f.items();
+        } catch (Throwable t) {
+            whole = t;
+        }
+        long handlerNanos = System.nanoTime() - started;
+        boolean returned = false;
+        List<Called> waiting = new ArrayList<>();
+        for (int i = 0; i < called.size(); i++) {
+            Throwable failure = whole != null ? whole : items.get(i);
+            Taken t = called.get(i).taken();
+            TaskOutcome outcome = failure == null
+                    ? TaskOutcome.DONE
+                    : TaskOutcome.of(failure, t.envelope().attempt(), endpoint.maxAttempts());
+            if (outcome != TaskOutcome.RETURN) {
+                settle(t, outcome, failure, null, handlerNanos);
+            } else if (returnToQueue(t)) {
+                returned = true;
+                t.attempt().finished(outcome.reported(), failure, handlerNanos);
+            } else {
+                waiting.add(called.get(i));
+            }
+        }
+        return new BatchSettled(returned, waiting);
     }
 
     /**
