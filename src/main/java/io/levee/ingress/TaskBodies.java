@@ -61,13 +61,15 @@ final class TaskBodies {
      * @param contentLength the declared length, or null; a declared length over the limit is refused unread
      */
     static byte[] read(InputStream in, String contentEncoding, String contentLength, long limit) {
+        long declared = -1;
         if (contentLength != null && !contentLength.isBlank()) {
             try {
-                if (Long.parseLong(contentLength.trim()) > limit) {
-                    throw tooLarge(limit);
-                }
+                declared = Long.parseLong(contentLength.trim());
             } catch (NumberFormatException e) {
                 throw new ProblemException(ProblemType.INVALID_REQUEST, "Content-Length is not a number");
+            }
+            if (declared > limit) {
+                throw tooLarge(limit);
             }
         }
         String encoding =
@@ -79,7 +81,9 @@ final class TaskBodies {
         }
         // A gzip body arrives already decoding (GzipRequestDecoding): the limit below counts decoded bytes.
         try {
-            return readLimited(in, limit);
+            // Unencoded with a declared length (nearly every request): read into an array of exactly that size.
+            boolean identity = encoding.equals("identity") || encoding.isEmpty();
+            return identity && declared >= 0 ? readDeclared(in, (int) declared, limit) : readLimited(in, limit);
         } catch (ZipException | EOFException e) {
             throw new ProblemException(
                     ProblemType.INVALID_CONTENT_ENCODING, "the body is not valid " + encoding + ": " + e.getMessage());
@@ -96,6 +100,23 @@ final class TaskBodies {
         byte[] data = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1));
         if (data.length > limit) {
             throw tooLarge(limit);
+        }
+        return data;
+    }
+
+    /** Reads a body of a declared length (at most the limit) without the growing buffers of an unknown one. */
+    private static byte[] readDeclared(InputStream in, int length, long limit) throws IOException {
+        if (in == null) {
+            return new byte[0];
+        }
+        byte[] data = new byte[length];
+        int n = in.readNBytes(data, 0, length);
+        if (n < length) {
+            throw new EOFException("the body ended after " + n + " of the " + length + " bytes declared");
+        }
+        if (in.read() != -1) {
+            // More than declared: never from a well-behaved HTTP/1.1 stream, refused like any body over its limit.
+            throw tooLarge(Math.min(limit, length));
         }
         return data;
     }
@@ -121,15 +142,58 @@ final class TaskBodies {
                         ProblemType.INVALID_JSON, "the body holds a NUL byte; JSON text is UTF-8 without NUL bytes");
             }
         }
-        try {
-            java.nio.charset.StandardCharsets.UTF_8
-                    .newDecoder()
-                    .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
-                    .decode(java.nio.ByteBuffer.wrap(body));
-        } catch (java.nio.charset.CharacterCodingException e) {
+        if (!isStrictUtf8(body)) {
             throw new ProblemException(ProblemType.INVALID_JSON, "the body is not valid UTF-8");
         }
+    }
+
+    /**
+     * Whether the bytes are well-formed UTF-8 as RFC 3629 defines it (what the JDK's decoder accepts with
+     * {@code REPORT}): no overlong forms, no surrogates, nothing above U+10FFFF, no truncated sequence. Checked in
+     * place: decoding to see it allocated twice the body in chars on every request.
+     */
+    static boolean isStrictUtf8(byte[] b) {
+        int i = 0;
+        int n = b.length;
+        while (i < n) {
+            int c = b[i];
+            if (c >= 0) {
+                i++;
+                continue;
+            }
+            c &= 0xff;
+            if (c < 0xc2 || c > 0xf4) {
+                return false; // a continuation byte, an overlong 2-byte lead, or no lead at all
+            } else if (c < 0xe0) {
+                if (i + 1 >= n || !continuation(b[i + 1])) {
+                    return false;
+                }
+                i += 2;
+            } else if (c < 0xf0) {
+                if (i + 2 >= n || !continuation(b[i + 1]) || !continuation(b[i + 2])) {
+                    return false;
+                }
+                int c1 = b[i + 1] & 0xff;
+                if ((c == 0xe0 && c1 < 0xa0) || (c == 0xed && c1 >= 0xa0)) {
+                    return false; // overlong, or a surrogate
+                }
+                i += 3;
+            } else {
+                if (i + 3 >= n || !continuation(b[i + 1]) || !continuation(b[i + 2]) || !continuation(b[i + 3])) {
+                    return false;
+                }
+                int c1 = b[i + 1] & 0xff;
+                if ((c == 0xf0 && c1 < 0x90) || (c == 0xf4 && c1 >= 0x90)) {
+                    return false; // overlong, or above U+10FFFF
+                }
+                i += 4;
+            }
+        }
+        return true;
+    }
+
+    private static boolean continuation(byte b) {
+        return (b & 0xc0) == 0x80;
     }
 
     /** Parses exactly one strict JSON value. */

@@ -11,6 +11,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
@@ -129,8 +130,7 @@ public class TaskIntake {
             idempotency.complete(
                     queue,
                     scopedKey,
-                    new IdempotencyStore.Entry(
-                            fingerprint, a.id(), a.acceptedAt().toString(), a.requestId()));
+                    new IdempotencyStore.Entry(fingerprint, a.id(), IsoInstants.format(a.acceptedAt()), a.requestId()));
             return accepted(a);
         } catch (RuntimeException e) {
             idempotency.release(queue, scopedKey);
@@ -184,7 +184,7 @@ public class TaskIntake {
             if (outcomes[i] instanceof Accepted a) {
                 result.put("status", 202);
                 result.put("id", a.id());
-                result.put("acceptedAt", a.acceptedAt().toString());
+                result.put("acceptedAt", IsoInstants.format(a.acceptedAt()));
                 result.put("location", a.location());
                 a.putTimes(result);
             } else {
@@ -244,7 +244,7 @@ public class TaskIntake {
         return outcomes;
     }
 
-    private record Accepted(String id, String queue, Instant acceptedAt, String requestId, TaskTimes times) {
+    private record Accepted(String id, String queue, long acceptedAt, String requestId, TaskTimes times) {
         String location() {
             return "/v1/queues/" + queue + "/tasks/" + id;
         }
@@ -252,10 +252,10 @@ public class TaskIntake {
         /** When the task is due, if later than now, and its deadline, if it has one, into an answer. */
         void putTimes(Map<String, Object> answer) {
             if (times.notBefore() > 0) {
-                answer.put("dueAt", Instant.ofEpochMilli(times.notBefore()).toString());
+                answer.put("dueAt", IsoInstants.format(times.notBefore()));
             }
             if (times.deadline() > 0) {
-                answer.put("deadline", Instant.ofEpochMilli(times.deadline()).toString());
+                answer.put("deadline", IsoInstants.format(times.deadline()));
             }
         }
     }
@@ -318,13 +318,13 @@ public class TaskIntake {
             String submittedBy,
             TaskTimes times,
             IngestListener.Request observed) {
-        Instant acceptedAt = Instant.now();
+        long acceptedAt = System.currentTimeMillis();
         String id = Ids.uuid();
         IngestListener.Publish publish = observed.publishing(id, traceparent);
         TaskEnvelope task = new TaskEnvelope(
                 id,
                 queue,
-                acceptedAt.toEpochMilli(),
+                acceptedAt,
                 1,
                 requestId,
                 publish.traceparent(),
@@ -357,14 +357,33 @@ public class TaskIntake {
         return new Accepted(task.id(), queue, acceptedAt, requestId, times);
     }
 
+    /** The 202, written by hand: the one answer on the hot path, where a general JSON writer cost 3 % of the CPU. */
     private static Answer accepted(Accepted a) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("id", a.id());
-        body.put("queue", a.queue());
-        body.put("acceptedAt", a.acceptedAt().toString());
-        body.put("requestId", a.requestId());
-        a.putTimes(body);
-        return new Answer(202, Map.of("Location", a.location(), "X-Request-Id", a.requestId()), writeJson(body));
+        StringBuilder json = new StringBuilder(160);
+        json.append("{\"id\":");
+        JsonText.string(json, a.id());
+        json.append(",\"queue\":");
+        JsonText.string(json, a.queue());
+        json.append(",\"acceptedAt\":\"")
+                .append(IsoInstants.format(a.acceptedAt()))
+                .append('"');
+        json.append(",\"requestId\":");
+        JsonText.string(json, a.requestId());
+        if (a.times().notBefore() > 0) {
+            json.append(",\"dueAt\":\"")
+                    .append(IsoInstants.format(a.times().notBefore()))
+                    .append('"');
+        }
+        if (a.times().deadline() > 0) {
+            json.append(",\"deadline\":\"")
+                    .append(IsoInstants.format(a.times().deadline()))
+                    .append('"');
+        }
+        json.append('}');
+        return new Answer(
+                202,
+                Map.of("Location", a.location(), "X-Request-Id", a.requestId()),
+                json.toString().getBytes(StandardCharsets.UTF_8));
     }
 
     private static Answer replay(String queue, IdempotencyStore.Entry entry, String fingerprint) {
@@ -380,7 +399,11 @@ public class TaskIntake {
                     1);
         }
         return accepted(new Accepted(
-                entry.taskId(), queue, Instant.parse(entry.acceptedAt()), entry.requestId(), new TaskTimes(0, 0)));
+                entry.taskId(),
+                queue,
+                Instant.parse(entry.acceptedAt()).toEpochMilli(),
+                entry.requestId(),
+                new TaskTimes(0, 0)));
     }
 
     private static String fingerprint(byte[] body) {

@@ -80,7 +80,7 @@ public class TaskRoutes implements HttpService {
                     new ProblemException(ProblemType.INTERNAL, "unexpected error; see the server log"),
                     req.path().absolute().path());
         }
-        res.status(Status.create(answer.status()));
+        res.status(answer.status() == 202 ? Status.ACCEPTED_202 : Status.create(answer.status()));
         res.send(answer.body());
         observed.answered(answer.status());
     }
