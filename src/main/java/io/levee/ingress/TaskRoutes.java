@@ -1,5 +1,6 @@
 package io.levee.ingress;
 
+import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.microprofile.server.RoutingPath;
@@ -17,6 +18,7 @@ import jakarta.inject.Inject;
 import java.io.InputStream;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -32,6 +34,12 @@ import java.util.logging.Logger;
 public class TaskRoutes implements HttpService {
 
     private static final Logger LOG = Logger.getLogger(TaskRoutes.class.getName());
+
+    /**
+     * The header names {@link TaskIntake} asks for (a fixed set in its code, never a client's), made once: making one
+     * lower-cases it, 4 % of the bytes the ingest path allocated.
+     */
+    private static final Map<String, HeaderName> NAMES = new ConcurrentHashMap<>();
 
     private final TaskIntake intake;
     private final Duration requestTimeout;
@@ -53,8 +61,9 @@ public class TaskRoutes implements HttpService {
 
     private void answer(ServerRequest req, ServerResponse res, boolean batch) {
         String queue = req.path().pathParameters().get("queue");
-        TaskIntake.Headers headers =
-                name -> req.headers().value(HeaderNames.create(name)).orElse(null);
+        TaskIntake.Headers headers = name -> req.headers()
+                .value(NAMES.computeIfAbsent(name, HeaderNames::create))
+                .orElse(null);
         String submittedBy = req.context().get(Identity.class).map(Identity::id).orElse(null);
         IngestListener.Request observed = listener.received(queue, headers.get("traceparent"), batch);
         TaskIntake.Answer answer;
