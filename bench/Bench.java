@@ -26,7 +26,8 @@ import java.util.Map;
  * <li>{@code scaling}: Levee with a 5 ms handler at concurrency 1, 4 and 8.</li>
  * <li>{@code dedup}: the no-op drain without duplicate suppression, with it in memory and with it in Redis
  * ({@code LEVEE_BENCH_REDIS_URI}, default db 5 of 127.0.0.1:6379), rounds interleaved, with CPU per 1,000 tasks of the
- * Levee process, the broker and Redis.</li>
+ * Levee process, the broker and Redis; {@code LEVEE_BENCH_COMPARE_JAR} adds the Redis variant run from another build
+ * of Levee (a jar beside its {@code libs/}) for a before/after in the same run.</li>
  * <li>{@code batch}: a handler inserting into PostgreSQL one row per call vs a batch handler inserting up to 500 rows
  * per call ({@code bench/batch/src}, run in Levee's jar), 4 sessions each, rounds interleaved.</li>
  * <li>{@code delay}: lateness of delayed tasks: Levee (as a gateway) accepts tasks with {@code Levee-Delay} of
@@ -121,6 +122,11 @@ public final class Bench {
                         "-Dlevee.queues." + LEVEE_QUEUE + ".deduplicate=true",
                         "-Dlevee.state.redis-uri=" + REDIS,
                         "-Dlevee.state.key-prefix=levee-bench-" + System.currentTimeMillis() + ":"));
+        // Another build of Levee (its jar beside its libs/) run as one more Redis variant: a before/after in one run.
+        String compareJar = System.getenv("LEVEE_BENCH_COMPARE_JAR");
+        if (compareJar != null && !compareJar.isBlank()) {
+            variants.put("redis-compare", variants.get("redis"));
+        }
         Map<String, List<Double>> rates = new java.util.LinkedHashMap<>();
         System.out.printf(Locale.ROOT, "load average before: %s%n", loadAverage());
         for (int r = 1; r <= rounds; r++) {
@@ -128,12 +134,17 @@ public final class Bench {
                 fill(c, LEVEE_QUEUE, n);
                 List<String> command = new ArrayList<>(levee(4, 100, "PT0S", 32));
                 command.addAll(1, v.getValue());
+                if (v.getKey().equals("redis-compare")) {
+                    command.set(
+                            command.size() - 1,
+                            Path.of(compareJar).toAbsolutePath().toString());
+                }
                 cpu.clear();
                 double rate = measure(c, LEVEE_QUEUE, n, command);
                 rates.computeIfAbsent(v.getKey(), k -> new ArrayList<>()).add(rate);
                 System.out.printf(
                         Locale.ROOT,
-                        "round %d dedup %-7s %,10.0f msg/s  CPU ms per 1,000 tasks: levee %.1f, broker %.1f, redis %.1f%n",
+                        "round %d dedup %-13s %,10.0f msg/s  CPU ms per 1,000 tasks: levee %.1f, broker %.1f, redis %.1f%n",
                         r,
                         v.getKey(),
                         rate,
@@ -146,7 +157,7 @@ public final class Bench {
         for (String k : rates.keySet()) {
             System.out.printf(
                     Locale.ROOT,
-                    "dedup %-7s median %,10.0f msg/s (%.2fx off)%n",
+                    "dedup %-13s median %,10.0f msg/s (%.2fx off)%n",
                     k,
                     median(rates.get(k)),
                     median(rates.get(k)) / off);

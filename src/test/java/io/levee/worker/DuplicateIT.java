@@ -13,6 +13,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -32,6 +33,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @AddConfig(key = "levee.queues.it-dup-off.max-length", value = "1000")
 @AddConfig(key = "levee.queues.it-dup-configured.deduplicate", value = "true")
 @AddConfig(key = "levee.queues.it-dup-retry.retry-delays", value = "100ms")
+@AddConfig(key = "levee.queues.it-dup-batch.max-length", value = "1000")
 class DuplicateIT {
 
     static final Duration WAIT = Duration.ofSeconds(30);
@@ -65,6 +67,11 @@ class DuplicateIT {
             }
         }
 
+        @TaskHandler(queue = "it-dup-batch", deduplicate = true, batchSize = 10, batchWait = "1s")
+        public void batch(List<String> bodies, List<TaskContext> tasks) {
+            tasks.forEach(Handlers::count);
+        }
+
         private static void count(TaskContext task) {
             calls.computeIfAbsent(task.taskId(), id -> new AtomicInteger()).incrementAndGet();
             redelivered.put(task.taskId(), task.redelivered());
@@ -83,6 +90,18 @@ class DuplicateIT {
         await("queue drained").atMost(WAIT).until(() -> TestBroker.depth("it-dup-on") == 0);
         assertThat(Handlers.calls.get(id).get(), is(1));
         assertThat("a second publish is not a redelivery", Handlers.redelivered.get(id), is(false));
+    }
+
+    @Test
+    void aTaskTwiceInOneBatchIsHandledOnce() {
+        String id = UUID.randomUUID().toString();
+        publish("it-dup-batch", id);
+        publish("it-dup-batch", id);
+        String marker = publish("it-dup-batch", UUID.randomUUID().toString());
+
+        await("marker handled").atMost(WAIT).until(() -> Handlers.calls.containsKey(marker));
+        await("queue drained").atMost(WAIT).until(() -> TestBroker.depth("it-dup-batch") == 0);
+        assertThat(Handlers.calls.get(id).get(), is(1));
     }
 
     @Test

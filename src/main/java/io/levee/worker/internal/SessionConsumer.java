@@ -21,9 +21,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -66,6 +68,9 @@ final class SessionConsumer extends DefaultConsumer {
     private final Backoff returnBackoff = new Backoff(Duration.ofMillis(20), Duration.ofSeconds(1));
 
     private final HandlerDefinition.Batch batch;
+    /** Deliveries are collected and taken by this session's own thread (batches, or windows checked for repeats). */
+    private final boolean collecting;
+
     private final BlockingQueue<Delivery> collected = new LinkedBlockingQueue<>();
 
     private volatile boolean inFlight;
@@ -102,18 +107,20 @@ final class SessionConsumer extends DefaultConsumer {
         this.ackEvery = ackEvery;
         this.sessionFailed = sessionFailed;
         this.batch = endpoint.definition().batch().orElse(null);
-        if (batch != null) {
+        this.collecting = batch != null || duplicates.checksWindows();
+        if (collecting) {
             Thread.ofPlatform()
                     .daemon()
-                    .name("levee-batch-" + endpoint.queue().name())
-                    .start(this::collectBatches);
+                    .name((batch != null ? "levee-batch-" : "levee-window-")
+                            + endpoint.queue().name())
+                    .start(this::takeCollected);
         }
     }
 
     @Override
     public void handleDelivery(String consumerTag, Envelope delivery, AMQP.BasicProperties properties, byte[] body) {
-        if (batch != null) {
-            // Never blocks: at most prefetch deliveries are unacknowledged, and a batch never exceeds the prefetch.
+        if (collecting) {
+            // Never blocks: at most prefetch deliveries are unacknowledged.
             collected.add(new Delivery(delivery.getDeliveryTag(), delivery.isRedeliver(), properties, body));
             return;
         }
@@ -122,7 +129,7 @@ final class SessionConsumer extends DefaultConsumer {
             gate.awaitOpen(() -> stopped);
             // Once stopped, deliveries stay unacknowledged and go back to the queue when the channel closes.
             if (!stopped) {
-                handle(delivery.getDeliveryTag(), delivery.isRedeliver(), properties, body);
+                handle(delivery.getDeliveryTag(), delivery.isRedeliver(), properties, body, null);
             }
         } catch (RuntimeException e) {
             outcomeNotRecorded(e);
@@ -134,11 +141,13 @@ final class SessionConsumer extends DefaultConsumer {
     }
 
     /**
-     * A batch handler's session: takes the first waiting delivery, then more until the batch is full or its wait
-     * ran out (plus whatever is already waiting, up to the size), and handles them in one call; one batch at a time,
-     * in delivery order, on this session's own thread.
+     * A session whose deliveries are collected, on its own thread, one group at a time in delivery order. A batch
+     * handler's: the first waiting delivery, then more until the batch is full or its wait ran out (plus whatever is
+     * already waiting, up to the size), handled in one call. A handler deduplicating with a store a round trip away
+     * (Redis): every delivery waiting (its prefetch window), checked for repeats in one round trip, then handled one
+     * at a time.
      */
-    private void collectBatches() {
+    private void takeCollected() {
         while (!stopped) {
             try {
                 Delivery first = collected.poll(100, TimeUnit.MILLISECONDS);
@@ -147,21 +156,20 @@ final class SessionConsumer extends DefaultConsumer {
                 }
                 List<Delivery> deliveries = new ArrayList<>();
                 deliveries.add(first);
-                long until = System.nanoTime() + batch.window().toNanos();
-                while (deliveries.size() < batch.size()) {
-                    long left = until - System.nanoTime();
-                    Delivery next = left > 0 ? collected.poll(left, TimeUnit.NANOSECONDS) : null;
-                    if (next == null) {
-                        break;
-                    }
-                    deliveries.add(next);
+                if (batch != null) {
+                    fillBatch(deliveries);
+                } else {
+                    collected.drainTo(deliveries);
                 }
-                collected.drainTo(deliveries, batch.size() - deliveries.size());
                 inFlight = true;
-                gate.awaitOpen(() -> stopped);
-                // Once stopped, deliveries stay unacknowledged and go back to the queue when the channel closes.
-                if (!stopped) {
-                    handleBatch(deliveries);
+                if (batch != null) {
+                    gate.awaitOpen(() -> stopped);
+                    // Once stopped, deliveries stay unacknowledged and go back to the queue when the channel closes.
+                    if (!stopped) {
+                        handleBatch(deliveries);
+                    }
+                } else {
+                    handleWindow(deliveries);
                 }
             } catch (RuntimeException e) {
                 outcomeNotRecorded(e);
@@ -172,6 +180,51 @@ final class SessionConsumer extends DefaultConsumer {
                 inFlight = false;
             }
         }
+    }
+
+    private void fillBatch(List<Delivery> deliveries) throws InterruptedException {
+        long until = System.nanoTime() + batch.window().toNanos();
+        while (deliveries.size() < batch.size()) {
+            long left = until - System.nanoTime();
+            Delivery next = left > 0 ? collected.poll(left, TimeUnit.NANOSECONDS) : null;
+            if (next == null) {
+                break;
+            }
+            deliveries.add(next);
+        }
+        collected.drainTo(deliveries, batch.size() - deliveries.size());
+    }
+
+    /**
+     * Handles a deduplicating session's window one task at a time, with the duplicate store's answers for all of it;
+     * answers older than {@link DuplicateFilter#ANSWERS_FOR} are asked again for the rest of the window.
+     */
+    private void handleWindow(List<Delivery> window) throws InterruptedException {
+        DuplicateFilter.Window answers = duplicates.check(taskIds(window));
+        for (int i = 0; i < window.size(); i++) {
+            gate.awaitOpen(() -> stopped);
+            // Once stopped, deliveries stay unacknowledged and go back to the queue when the channel closes.
+            if (stopped) {
+                return;
+            }
+            if (!duplicates.fresh(answers)) {
+                answers = duplicates.check(taskIds(window.subList(i, window.size())));
+            }
+            Delivery d = window.get(i);
+            handle(d.tag(), d.redeliver(), d.properties(), d.body(), answers);
+        }
+    }
+
+    /** The ids the deliveries will have once decoded (an unreadable one's too: its check is simply not used). */
+    private static List<String> taskIds(List<Delivery> deliveries) {
+        List<String> ids = new ArrayList<>(deliveries.size());
+        for (Delivery d : deliveries) {
+            Map<String, Object> received = d.properties().getHeaders() == null
+                    ? Map.of()
+                    : d.properties().getHeaders();
+            ids.add(TaskIds.resolve(received, d.properties(), d.body()).id());
+        }
+        return ids;
     }
 
     /**
@@ -216,8 +269,10 @@ final class SessionConsumer extends DefaultConsumer {
         }
     }
 
-    private void handle(long tag, boolean redeliver, AMQP.BasicProperties properties, byte[] body) {
-        Taken taken = take(redeliver, properties, body);
+    /** @param answers the duplicate store's answers for the session's window, or null */
+    private void handle(
+            long tag, boolean redeliver, AMQP.BasicProperties properties, byte[] body, DuplicateFilter.Window answers) {
+        Taken taken = take(redeliver, properties, body, answers);
         if (taken == null) {
             finished(tag);
             return;
@@ -284,15 +339,67 @@ final class SessionConsumer extends DefaultConsumer {
      * expired are settled on their own first; the others go to the handler together and each gets the outcome of
      * the call, or its own from a {@link BatchFailure}. A task to be returned into a queue that is full waits in
      * this session, unacknowledged, and the handler is called again with the tasks that wait, after a back-off, as
-     * for a single task: no attempt and no delivery is spent. Only when every task of the batch is settled are they
-     * finished (acknowledged), since an acknowledgement covers every earlier delivery of the session.
+     * for a single task: no attempt and no delivery is spent. With duplicate suppression, the batch is checked for
+     * repeats in one round trip, and a second copy of a task in the batch goes to a later call. Only when every task
+     * of the batch is settled are they finished (acknowledged), since an acknowledgement covers every earlier
+     * delivery of the session.
      */
     private void handleBatch(List<Delivery> deliveries) {
+        List<Delivery> left = deliveries;
+        List<String> ids = duplicates.enabled() ? taskIds(deliveries) : null;
+        DuplicateFilter.Window answers = duplicates.checksWindows() ? duplicates.check(ids) : null;
+        boolean returned = false;
+        while (!left.isEmpty()) {
+            List<Delivery> call = left;
+            List<Delivery> later = List.of();
+            if (ids != null) {
+                // A task whose id is in the batch twice reaches the handler once per call: its later copy waits for
+                // the next call, by when a success of the first makes it a repeat.
+                call = new ArrayList<>();
+                later = new ArrayList<>();
+                Set<String> inCall = new HashSet<>();
+                List<String> leftIds = left == deliveries ? ids : taskIds(left);
+                for (int i = 0; i < left.size(); i++) {
+                    (inCall.add(leftIds.get(i)) ? call : later).add(left.get(i));
+                }
+            }
+            BatchSettled settled = handleCall(call, answers);
+            returned |= settled.returned();
+            if (!settled.waiting().isEmpty()) {
+                // The session stopped while tasks waited for room in the full queue. The tasks settled before the
+                // first unsettled one are finished; closing the channel returns the rest.
+                long firstUnsettled = settled.waiting().getFirst().tag();
+                if (!later.isEmpty()) {
+                    firstUnsettled = Math.min(firstUnsettled, later.getFirst().tag());
+                }
+                for (Delivery d : deliveries) {
+                    if (d.tag() < firstUnsettled) {
+                        finished(d.tag());
+                    }
+                }
+                return;
+            }
+            left = later;
+        }
+        for (Delivery d : deliveries) {
+            finished(d.tag());
+        }
+        if (returned) {
+            pause(returnBackoff.next());
+        }
+    }
+
+    /**
+     * Takes these deliveries and calls the handler with those to be handled until each is settled: a task whose
+     * return the full queue refused is called again after a back-off. Answers the tasks still waiting when the
+     * session stopped (none otherwise).
+     */
+    private BatchSettled handleCall(List<Delivery> deliveries, DuplicateFilter.Window answers) {
         List<Called> called = new ArrayList<>();
         List<Taken> taken = new ArrayList<>();
         List<Long> tags = new ArrayList<>();
         for (Delivery d : deliveries) {
-            Taken t = take(d.redeliver(), d.properties(), d.body());
+            Taken t = take(d.redeliver(), d.properties(), d.body(), answers);
             if (t != null) {
                 taken.add(t);
                 tags.add(d.tag());
@@ -317,34 +424,22 @@ final class SessionConsumer extends DefaultConsumer {
             // The queue is full: these tasks stay here, unacknowledged, and run again after a pause.
             pause(returnBackoff.next());
             if (stopped) {
-                long firstWaiting = called.getFirst().tag();
                 for (Called c : called) {
                     c.taken()
                             .attempt()
                             .abandoned(new IllegalStateException("the session stopped while its task waited"));
                 }
-                // The settled tasks before the first waiting one are finished; closing the channel returns the rest.
-                for (Delivery d : deliveries) {
-                    if (d.tag() < firstWaiting) {
-                        finished(d.tag());
-                    }
-                }
-                return;
+                return new BatchSettled(returned, called);
             }
         }
-        for (Delivery d : deliveries) {
-            finished(d.tag());
-        }
-        if (returned) {
-            pause(returnBackoff.next());
-        }
+        return new BatchSettled(returned, List.of());
     }
 
     /** A task of a batch that goes to the handler: its delivery tag, and its payload as bound to the element type. */
     private record Called(long tag, Taken taken, Object payload) {}
 
     /**
-     * What one call of a batch handler left: whether a task went back to its queue, and the tasks (in delivery order)
+     * What calling a batch handler left: whether a task went back to its queue, and the tasks (in delivery order)
      * whose return the full queue refused.
      */
     private record BatchSettled(boolean returned, List<Called> waiting) {}
@@ -394,7 +489,8 @@ final class SessionConsumer extends DefaultConsumer {
      * of a succeeded task (skipped), or past its deadline (dead-lettered as expired); then answers null, and the
      * caller finishes it.
      */
-    private Taken take(boolean redeliver, AMQP.BasicProperties properties, byte[] body) {
+    private Taken take(
+            boolean redeliver, AMQP.BasicProperties properties, byte[] body, DuplicateFilter.Window answers) {
         Map<String, Object> received = properties.getHeaders() == null ? Map.of() : properties.getHeaders();
         Map<String, String> headers = new HashMap<>();
         received.forEach((k, v) -> headers.put(k, String.valueOf(v)));
@@ -450,7 +546,7 @@ final class SessionConsumer extends DefaultConsumer {
         }
         long deadline = endpoint.taskDeadline(envelope, replayedAt(headers));
         boolean redelivered = redeliver || deliveryCount(headers) > 0;
-        if (duplicates.isRepeat(envelope.id())) {
+        if (duplicates.isRepeat(envelope.id(), answers)) {
             LOG.fine(() -> "task " + envelope.id() + " of '" + envelope.queue()
                     + "' already succeeded; acknowledged without handling it again");
             listener.started(new DeliveredTask(envelope, headers, Optional.empty(), redelivered))

@@ -7,6 +7,8 @@ import static org.hamcrest.Matchers.lessThanOrEqualTo;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.JedisPooled;
@@ -50,6 +52,30 @@ class RedisSucceededTasksIT {
     }
 
     @Test
+    void aWindowOfTasksIsCheckedAtOnce() {
+        SucceededTasks first = new RedisSucceededTasks(REDIS, PREFIX);
+        SucceededTasks second = new RedisSucceededTasks(REDIS, PREFIX);
+        try {
+            DuplicateFilter one = new DuplicateFilter(first, "q", Duration.ofMinutes(5));
+            DuplicateFilter other = new DuplicateFilter(second, "q", Duration.ofMinutes(5));
+            one.succeeded("w-1");
+            one.succeeded("w-3");
+            one.record();
+
+            assertThat(second.containing("q", List.of("w-1", "w-2", "w-3")), is(Set.of("w-1", "w-3")));
+            DuplicateFilter.Window window = other.check(List.of("w-1", "w-2"));
+            assertThat(other.isRepeat("w-1", window), is(true));
+            assertThat(other.isRepeat("w-2", window), is(false));
+            try (JedisPooled redis = new JedisPooled(REDIS)) {
+                redis.del(PREFIX + "done:q:w-1", PREFIX + "done:q:w-3");
+            }
+        } finally {
+            first.close();
+            second.close();
+        }
+    }
+
+    @Test
     void aStoreThatCannotBeReachedNeitherStopsNorSuppresses() {
         SucceededTasks away = new RedisSucceededTasks(URI.create("redis://127.0.0.1:1"), PREFIX);
         try {
@@ -57,6 +83,8 @@ class RedisSucceededTasksIT {
             filter.succeeded("t-3");
             filter.record();
             assertThat("the failed record is dropped, the check fails open", filter.isRepeat("t-3"), is(false));
+            DuplicateFilter.Window window = filter.check(List.of("t-4"));
+            assertThat("a window's check fails open too", filter.isRepeat("t-4", window), is(false));
         } finally {
             away.close();
         }
