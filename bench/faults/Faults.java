@@ -261,6 +261,32 @@ public final class Faults {
         }
     }
 
+    /** A scenario on a RabbitMQ node of the harness's own, whose default virtual host it counts. */
+    abstract static class OnOwnNode extends Scenario {
+        final Node node;
+
+        OnOwnNode(int n) {
+            node = new Node(n);
+        }
+
+        @Override
+        void before() throws Exception {
+            node.start();
+            amqpUri = node.uri();
+            brokerNode = node.name();
+        }
+
+        @Override
+        List<String> vhostFilter() {
+            return List.of("/");
+        }
+
+        @Override
+        void after() throws Exception {
+            node.stop();
+        }
+    }
+
     /** Scenario 3: the worker killed with kill -9 while it drains a backlog, then restarted. */
     static final class Scenario3 extends Scenario {
         String name() {
@@ -313,18 +339,11 @@ public final class Faults {
         }
 
         Burst burst() throws Exception {
-            AtomicBoolean killed = new AtomicBoolean();
-            return Burst.send(tasks(), concurrency(), sent -> sent >= tasks() * 2 / 5, () -> {
-                if (killed.compareAndSet(false, true)) {
-                    try {
-                        gateway.kill();
-                        note = "gateway killed after " + tasks() * 2 / 5 + " requests, restarted;";
-                        gateway = restart(gateway);
-                        awaitReady(gateway);
-                    } catch (Exception e) {
-                        throw new IllegalStateException(e);
-                    }
-                }
+            return Burst.sendFaultingOnce(tasks(), concurrency(), tasks() * 2 / 5, () -> {
+                gateway.kill();
+                note = "gateway killed after " + tasks() * 2 / 5 + " requests, restarted;";
+                gateway = restart(gateway);
+                awaitReady(gateway);
             });
         }
     }
@@ -333,7 +352,16 @@ public final class Faults {
      * Scenario 5: the queue full (a small bound, a burst far above it) while tasks wait in the retry queue (a share
      * of first attempts fails) and while handlers return tasks (bulkhead 2 below concurrency 6).
      */
-    static final class Scenario5 extends Scenario {
+    static final class Scenario5 extends OnOwnNode {
+        /**
+         * On the harness's own node: a retry copy that expires into the full queue is held by the broker's at-least-once
+         * dead-lettering (invisible to a consumer) and retried after dead_letter_worker_publisher_confirm_timeout,
+         * 180 s by default; the own node sets 5 s, so held tasks come back within the drain bound.
+         */
+        Scenario5() {
+            super(9);
+        }
+
         String name() {
             return "5 queue full + retries + returns";
         }
@@ -352,30 +380,6 @@ public final class Faults {
             q.put("levee.faults.work-time", "PT0.002S");
             q.put("levee.faults.RecordingHandler/handle/Bulkhead/value", "2");
             return q;
-        }
-
-        /**
-         * On the harness's own node: a retry copy that expires into the full queue is held by the broker's at-least-once
-         * dead-lettering (invisible to a consumer) and retried after dead_letter_worker_publisher_confirm_timeout,
-         * 180 s by default; the own node sets 5 s, so held tasks come back within the drain bound.
-         */
-        final Node node = new Node(9);
-
-        @Override
-        void before() throws Exception {
-            node.start();
-            amqpUri = node.uri();
-            brokerNode = node.name();
-        }
-
-        @Override
-        List<String> vhostFilter() {
-            return List.of("/");
-        }
-
-        @Override
-        void after() throws Exception {
-            node.stop();
         }
 
         Burst burst() throws Exception {
@@ -427,8 +431,10 @@ public final class Faults {
     }
 
     /** Scenario 2: the harness's own RabbitMQ node stopped ({@code stop_app}) mid-burst and started again. */
-    static final class Scenario2 extends Scenario {
-        final Node node = new Node(1);
+    static final class Scenario2 extends OnOwnNode {
+        Scenario2() {
+            super(1);
+        }
 
         String name() {
             return "2 broker restart (own node)";
@@ -438,38 +444,18 @@ public final class Faults {
             return "bench/faults/run.sh 2" + (ci ? " --ci" : "");
         }
 
-        @Override
-        void before() throws Exception {
-            node.start();
-            amqpUri = node.uri();
-            brokerNode = node.name();
-        }
-
-        @Override
-        List<String> vhostFilter() {
-            return List.of("/");
-        }
-
         Burst burst() throws Exception {
-            AtomicBoolean done = new AtomicBoolean();
-            return Burst.send(tasks(), concurrency(), sent -> sent >= tasks() / 3, () -> {
-                if (done.compareAndSet(false, true)) {
-                    long t0 = System.nanoTime();
-                    node.ctl("stop_app");
-                    node.ctl("start_app");
-                    node.ctl("await_startup");
-                    note = String.format(
-                            Locale.ROOT,
-                            "stop_app/start_app after %d requests, broker away %.1f s;",
-                            tasks() / 3,
-                            (System.nanoTime() - t0) / 1e9);
-                }
+            return Burst.sendFaultingOnce(tasks(), concurrency(), tasks() / 3, () -> {
+                long t0 = System.nanoTime();
+                node.ctl("stop_app");
+                node.ctl("start_app");
+                node.ctl("await_startup");
+                note = String.format(
+                        Locale.ROOT,
+                        "stop_app/start_app after %d requests, broker away %.1f s;",
+                        tasks() / 3,
+                        (System.nanoTime() - t0) / 1e9);
             });
-        }
-
-        @Override
-        void after() throws Exception {
-            node.stop();
         }
     }
 
@@ -478,8 +464,10 @@ public final class Faults {
      * for 10 s mid-burst, then restored: 503s within the publish timeout, the gateway's memory bounded (its peak RSS
      * and heap during the alarm), recovery afterwards.
      */
-    static final class Scenario6 extends Scenario {
-        final Node node = new Node(1);
+    static final class Scenario6 extends OnOwnNode {
+        Scenario6() {
+            super(1);
+        }
 
         String name() {
             return "6 memory alarm (own node)";
@@ -489,41 +477,21 @@ public final class Faults {
             return "bench/faults/run.sh 6" + (ci ? " --ci" : "");
         }
 
-        @Override
-        void before() throws Exception {
-            node.start();
-            amqpUri = node.uri();
-            brokerNode = node.name();
-        }
-
-        @Override
-        List<String> vhostFilter() {
-            return List.of("/");
-        }
-
         Burst burst() throws Exception {
-            AtomicBoolean done = new AtomicBoolean();
-            return Burst.send(tasks(), concurrency(), sent -> sent >= tasks() / 3, () -> {
-                if (done.compareAndSet(false, true)) {
-                    node.ctl("set_vm_memory_high_watermark", "0.0001");
-                    long peakRss = 0;
-                    long peakHeap = 0;
-                    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-                    while (System.nanoTime() < deadline) {
-                        peakRss = Math.max(peakRss, rssKb(gateway.process.pid()));
-                        peakHeap = Math.max(peakHeap, heapUsedKb(gateway.process.pid()));
-                        sleep(Duration.ofMillis(500));
-                    }
-                    node.ctl("set_vm_memory_high_watermark", "0.4");
-                    note = "alarm 10 s after " + tasks() / 3 + " requests; gateway peak RSS " + peakRss / 1024
-                            + " MB, heap used " + peakHeap / 1024 + " MB (-Xmx256m);";
+            return Burst.sendFaultingOnce(tasks(), concurrency(), tasks() / 3, () -> {
+                node.ctl("set_vm_memory_high_watermark", "0.0001");
+                long peakRss = 0;
+                long peakHeap = 0;
+                long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+                while (System.nanoTime() < deadline) {
+                    peakRss = Math.max(peakRss, rssKb(gateway.process.pid()));
+                    peakHeap = Math.max(peakHeap, heapUsedKb(gateway.process.pid()));
+                    sleep(Duration.ofMillis(500));
                 }
+                node.ctl("set_vm_memory_high_watermark", "0.4");
+                note = "alarm 10 s after " + tasks() / 3 + " requests; gateway peak RSS " + peakRss / 1024
+                        + " MB, heap used " + peakHeap / 1024 + " MB (-Xmx256m);";
             });
-        }
-
-        @Override
-        void after() throws Exception {
-            node.stop();
         }
     }
 
@@ -577,15 +545,12 @@ public final class Faults {
         }
 
         Burst burst() throws Exception {
-            AtomicBoolean done = new AtomicBoolean();
-            return Burst.send(tasks(), concurrency(), sent -> sent >= tasks() / 3, () -> {
-                if (done.compareAndSet(false, true)) {
-                    Node lost = nodes.get(0);
-                    unchecked(lost::kill);
-                    sleep(Duration.ofSeconds(5));
-                    unchecked(lost::startAgain);
-                    note = lost.name() + " killed (kill -9) after " + tasks() / 3 + " requests, back after 5 s;";
-                }
+            return Burst.sendFaultingOnce(tasks(), concurrency(), tasks() / 3, () -> {
+                Node lost = nodes.get(0);
+                lost.kill();
+                sleep(Duration.ofSeconds(5));
+                lost.startAgain();
+                note = lost.name() + " killed (kill -9) after " + tasks() / 3 + " requests, back after 5 s;";
             });
         }
 
@@ -825,6 +790,16 @@ public final class Faults {
         final AtomicInteger sent = new AtomicInteger();
         final Set<String> accepted = ConcurrentHashMap.newKeySet();
         final Map<String, Integer> statuses = new ConcurrentHashMap<>();
+
+        /** Sends {@code n} tasks and injects the fault once, when {@code at} requests have been sent. */
+        static Burst sendFaultingOnce(int n, int concurrency, int at, Step fault) throws Exception {
+            AtomicBoolean done = new AtomicBoolean();
+            return send(n, concurrency, sent -> sent >= at, () -> {
+                if (done.compareAndSet(false, true)) {
+                    unchecked(fault);
+                }
+            });
+        }
 
         static Burst send(int n, int concurrency, IntPredicate faultDue, Runnable fault) throws Exception {
             Burst b = new Burst();

@@ -229,8 +229,12 @@ public final class Fragile {
 
     record Burst(long sent, long ok, long failed, double seconds) {}
 
-    /** Sends 20 x N requests/s for 10 s, open loop, each on its own virtual thread; waits for every answer. */
-    static Burst burst(String url, boolean json) throws Exception {
+    /**
+     * Sends 20 x N requests/s for 10 s, open loop, each on its own virtual thread; waits for every answer. An answer
+     * with status {@code okStatus} is ok; every answered request counts in {@code offered}, every failure in
+     * {@link #FAILURES} by status or exception.
+     */
+    static Burst burst(String url, int okStatus, AtomicLong offered) throws Exception {
         int rate = 20 * N;
         int total = rate * 10;
         AtomicLong ok = new AtomicLong();
@@ -253,9 +257,18 @@ public final class Fragile {
                                         .POST(HttpRequest.BodyPublishers.ofByteArray(body))
                                         .build(),
                                 HttpResponse.BodyHandlers.discarding());
-                        (r.statusCode() == (json ? 202 : 200) ? ok : failed).incrementAndGet();
+                        if (r.statusCode() == okStatus) {
+                            ok.incrementAndGet();
+                        } else {
+                            failed.incrementAndGet();
+                            FAILURES.computeIfAbsent(Integer.toString(r.statusCode()), k -> new AtomicLong())
+                                    .incrementAndGet();
+                        }
+                        offered.incrementAndGet();
                     } catch (Exception ex) {
                         failed.incrementAndGet();
+                        FAILURES.computeIfAbsent(ex.getClass().getSimpleName(), k -> new AtomicLong())
+                                .incrementAndGet();
                     }
                 });
             }
@@ -265,7 +278,8 @@ public final class Fragile {
 
     static boolean direct() throws Exception {
         post("http://127.0.0.1:" + BACKEND + "/reset?c=" + N);
-        Burst b = burst("http://127.0.0.1:" + BACKEND + "/work", false);
+        Burst b = burst("http://127.0.0.1:" + BACKEND + "/work", 200, new AtomicLong());
+        FAILURES.clear();
         System.out.printf(
                 Locale.ROOT,
                 "direct: %,d requests at %d/s (20x capacity) for 10 s straight to the backend: %,d served, %,d failed"
@@ -328,7 +342,7 @@ public final class Fragile {
                 }
             }
         });
-        Burst b = burstCounting("http://127.0.0.1:" + LEVEE + "/v1/queues/fragile/tasks", offered);
+        Burst b = burst("http://127.0.0.1:" + LEVEE + "/v1/queues/fragile/tasks", 202, offered);
         long drainBy = System.nanoTime() + Duration.ofSeconds(400).toNanos();
         String[] s;
         while (true) {
@@ -393,48 +407,6 @@ public final class Fragile {
     }
 
     static final java.util.Map<String, AtomicLong> FAILURES = new java.util.concurrent.ConcurrentSkipListMap<>();
-
-    static Burst burstCounting(String url, AtomicLong offered) throws Exception {
-        int rate = 20 * N;
-        int total = rate * 10;
-        AtomicLong ok = new AtomicLong();
-        AtomicLong failed = new AtomicLong();
-        long start = System.nanoTime();
-        byte[] body = ("{\"order\":\"o\",\"pad\":\"" + "x".repeat(200) + "\"}").getBytes(StandardCharsets.UTF_8);
-        try (var threads = Executors.newVirtualThreadPerTaskExecutor()) {
-            for (int i = 0; i < total; i++) {
-                long due = start + (long) (i * 1e9 / rate);
-                long ahead = due - System.nanoTime();
-                if (ahead > 0) {
-                    TimeUnit.NANOSECONDS.sleep(ahead);
-                }
-                threads.submit(() -> {
-                    try {
-                        HttpResponse<Void> r = HTTP.send(
-                                HttpRequest.newBuilder(URI.create(url))
-                                        .timeout(Duration.ofSeconds(10))
-                                        .header("Content-Type", "application/json")
-                                        .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-                                        .build(),
-                                HttpResponse.BodyHandlers.discarding());
-                        if (r.statusCode() == 202) {
-                            ok.incrementAndGet();
-                        } else {
-                            failed.incrementAndGet();
-                            FAILURES.computeIfAbsent(Integer.toString(r.statusCode()), k -> new AtomicLong())
-                                    .incrementAndGet();
-                        }
-                        offered.incrementAndGet();
-                    } catch (Exception ex) {
-                        failed.incrementAndGet();
-                        FAILURES.computeIfAbsent(ex.getClass().getSimpleName(), k -> new AtomicLong())
-                                .incrementAndGet();
-                    }
-                });
-            }
-        }
-        return new Burst(total, ok.get(), failed.get(), (System.nanoTime() - start) / 1e9);
-    }
 
     /** Seconds from halving until delivery is at most half capacity + 10 %, and from recovery to 90 % of it. */
     static int[] follow(List<String> rows, long halveAt, long recoverAt) {

@@ -45,16 +45,7 @@ public class DeadLetterResource {
             @QueryParam("after") String after,
             @QueryParam("body") String body) {
         Operations.requireConfigured(config, queue);
-        int pageSize = Operations.intParam("limit", limit, 50, 1, Operations.MAX_PAGE);
-        String dlq = config.queues().get(queue).deadLetterQueue();
-        ParkedTasks.Page page;
-        try {
-            page = Operations.onBroker(() -> parked.list(dlq, queue, pageSize, blankToNull(after)));
-        } catch (IllegalArgumentException e) {
-            throw Operations.invalid("'after': " + e.getMessage());
-        }
-        Map<String, Object> answer = Operations.page(dlq, page, "true".equals(body));
-        return Operations.json(200, answer);
+        return Operations.listParked(parked, config.queues().get(queue).deadLetterQueue(), queue, limit, after, body);
     }
 
     /** Moves tasks back into the queue: {@code {"all": true}}, {@code {"ids": [...]}} or {@code {"limit": n}}. */
@@ -64,10 +55,7 @@ public class DeadLetterResource {
     @Produces(MediaType.APPLICATION_JSON)
     public Response replay(@PathParam("queue") String queue, byte[] body) {
         Operations.requireConfigured(config, queue);
-        ParkedTasks.Selection selection = Operations.selection(body);
-        String dlq = config.queues().get(queue).deadLetterQueue();
-        return Operations.json(
-                200, Operations.replayed(Operations.onBroker(() -> parked.replay(dlq, queue, selection))));
+        return Operations.replayParked(parked, config.queues().get(queue).deadLetterQueue(), queue, body);
     }
 
     /** Deletes every dead-lettered task of the queue, only with {@code ?confirm=<queue>}. */
@@ -84,9 +72,5 @@ public class DeadLetterResource {
         String dlq = config.queues().get(queue).deadLetterQueue();
         long purged = Operations.onBroker(() -> parked.purge(dlq));
         return Operations.json(200, Map.of("purged", purged));
-    }
-
-    static String blankToNull(String s) {
-        return s == null || s.isBlank() ? null : s;
     }
 }

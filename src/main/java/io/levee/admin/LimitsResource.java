@@ -81,15 +81,15 @@ public class LimitsResource {
         Double ingest = request.has("ingestMaxRate")
                 ? wholeNumber(request.get("ingestMaxRate"), "ingestMaxRate", 0, 100_000_000)
                 : toDouble(now.ingestMaxRate());
-        Operations.onBroker(() -> {
-            control.setLimits(
-                    queue,
-                    rate,
-                    inFlight == null ? null : inFlight.intValue(),
-                    ingest == null ? null : ingest.longValue());
-            return null;
-        });
-        store.save(queue, control.control(queue));
+        Operations.control(
+                control,
+                store,
+                queue,
+                c -> c.setLimits(
+                        queue,
+                        rate,
+                        inFlight == null ? null : inFlight.intValue(),
+                        ingest == null ? null : ingest.longValue()));
         return Operations.json(200, answer(queue));
     }
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.levee.config.LeveeConfig;
 import io.levee.messaging.BrokerUnavailableException;
+import io.levee.messaging.ControlPlane;
 import io.levee.messaging.ParkedTasks;
 import io.levee.messaging.TooManyParkedException;
 import jakarta.ws.rs.core.MediaType;
@@ -16,6 +17,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /** What the operations resources share: checking a queue name, reading and writing JSON, broker failures. */
@@ -51,6 +53,15 @@ final class Operations {
         } catch (TooManyParkedException e) {
             throw new OperationProblem(OperationProblem.Kind.TOO_MANY_PARKED, e.getMessage(), e);
         }
+    }
+
+    /** Applies an operator's change to a queue on every replica (through the broker), then saves its new state. */
+    static void control(ControlPlane control, ControlStore store, String queue, Consumer<ControlPlane> change) {
+        onBroker(() -> {
+            change.accept(control);
+            return null;
+        });
+        store.save(queue, control.control(queue));
     }
 
     static Response json(int status, Object value) {
@@ -138,8 +149,35 @@ final class Operations {
         return new ParkedTasks.Selection.Ids(wanted);
     }
 
+    /**
+     * A page of the tasks parked in {@code source} after the task {@code after}, from a request's raw parameters.
+     *
+     * @param queue the task queue they belong to, or null when each names its own (the unroutable queue)
+     */
+    static Response listParked(
+            ParkedTasks parked, String source, String queue, String limit, String after, String body) {
+        int pageSize = intParam("limit", limit, 50, 1, MAX_PAGE);
+        String from = after == null || after.isBlank() ? null : after;
+        ParkedTasks.Page page;
+        try {
+            page = onBroker(() -> parked.list(source, queue, pageSize, from));
+        } catch (IllegalArgumentException e) {
+            throw invalid("'after': " + e.getMessage());
+        }
+        return json(200, page(source, page, "true".equals(body)));
+    }
+
+    /**
+     * Moves the tasks a request's body selects out of {@code source}: to {@code queue}, or, when it is null, each to
+     * the queue its routing key names.
+     */
+    static Response replayParked(ParkedTasks parked, String source, String queue, byte[] body) {
+        ParkedTasks.Selection selection = selection(body);
+        return json(200, replayed(onBroker(() -> parked.replay(source, queue, selection))));
+    }
+
     /** A listing in the shape of openapi.yaml's ParkedTaskList. */
-    static Map<String, Object> page(String source, ParkedTasks.Page page, boolean withBody) {
+    private static Map<String, Object> page(String source, ParkedTasks.Page page, boolean withBody) {
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("source", source);
         answer.put("depth", page.depth());
@@ -181,7 +219,7 @@ final class Operations {
     }
 
     /** A replay's answer in the shape of openapi.yaml's ReplayResult. */
-    static Map<String, Object> replayed(ParkedTasks.Replayed r) {
+    private static Map<String, Object> replayed(ParkedTasks.Replayed r) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("moved", r.moved());
         m.put("notFound", r.notFound());

@@ -41,11 +41,7 @@ public class PauseResource {
     public Response act(@PathParam("queue") String queue, @PathParam("action") String action) {
         Operations.requireConfigured(config, queue);
         boolean paused = action.equals("pause");
-        Operations.onBroker(() -> {
-            control.setPaused(queue, paused);
-            return null;
-        });
-        store.save(queue, control.control(queue));
+        Operations.control(control, store, queue, c -> c.setPaused(queue, paused));
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("queue", queue);
         answer.put("paused", paused);

@@ -36,15 +36,7 @@ public class UnroutableResource {
     @Produces(MediaType.APPLICATION_JSON)
     public Response list(
             @QueryParam("limit") String limit, @QueryParam("after") String after, @QueryParam("body") String body) {
-        int pageSize = Operations.intParam("limit", limit, 50, 1, Operations.MAX_PAGE);
-        ParkedTasks.Page page;
-        try {
-            page = Operations.onBroker(
-                    () -> parked.list(Topology.UNROUTABLE, null, pageSize, DeadLetterResource.blankToNull(after)));
-        } catch (IllegalArgumentException e) {
-            throw Operations.invalid("'after': " + e.getMessage());
-        }
-        return Operations.json(200, Operations.page(Topology.UNROUTABLE, page, "true".equals(body)));
+        return Operations.listParked(parked, Topology.UNROUTABLE, null, limit, after, body);
     }
 
     /** Sends parked tasks to the queues their routing keys name; a task whose queue is still missing stays. */
@@ -53,9 +45,6 @@ public class UnroutableResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
     public Response replay(byte[] body) {
-        ParkedTasks.Selection selection = Operations.selection(body);
-        return Operations.json(
-                200,
-                Operations.replayed(Operations.onBroker(() -> parked.replay(Topology.UNROUTABLE, null, selection))));
+        return Operations.replayParked(parked, Topology.UNROUTABLE, null, body);
     }
 }

@@ -116,8 +116,9 @@ public class TaskIntake {
         String traceparent = traceparent(headers.get("traceparent"));
 
         TaskTimes times = TaskTimes.of(headers, config.queues().get(queue), Instant.now());
+        Submission submission = new Submission(queue, requestId, traceparent, submittedBy, observed);
         if (idempotencyKey == null) {
-            return accepted(publishOne(queue, body, requestId, traceparent, null, submittedBy, times, observed));
+            return accepted(publishOne(submission, body, null, times));
         }
         String fingerprint = fingerprint(body);
         String scopedKey = scoped(idempotencyKey, submittedBy);
@@ -126,7 +127,7 @@ public class TaskIntake {
             return replay(queue, existing.get(), fingerprint);
         }
         try {
-            Accepted a = publishOne(queue, body, requestId, traceparent, idempotencyKey, submittedBy, times, observed);
+            Accepted a = publishOne(submission, body, idempotencyKey, times);
             idempotency.complete(
                     queue,
                     scopedKey,
@@ -175,7 +176,8 @@ public class TaskIntake {
         admission.admit(queue, items.size());
         requireBroker();
 
-        Object[] outcomes = publishAll(queue, items, requestId, traceparent, submittedBy, times, observed);
+        Object[] outcomes =
+                publishAll(new Submission(queue, requestId, traceparent, submittedBy, observed), items, times);
         List<Map<String, Object>> results = new ArrayList<>();
         boolean allAccepted = true;
         for (int i = 0; i < outcomes.length; i++) {
@@ -209,14 +211,7 @@ public class TaskIntake {
      * flight, so more would only wait), each taking the next item; one outcome per item, in order: an
      * {@link Accepted} or the exception that refused it.
      */
-    private Object[] publishAll(
-            String queue,
-            List<TaskBodies.Item> items,
-            String requestId,
-            String traceparent,
-            String submittedBy,
-            List<TaskTimes> times,
-            IngestListener.Request observed) {
+    private Object[] publishAll(Submission submission, List<TaskBodies.Item> items, List<TaskTimes> times) {
         Object[] outcomes = new Object[items.size()];
         AtomicInteger next = new AtomicInteger();
         int workers = Math.min(items.size(), config.publish().sessions());
@@ -225,15 +220,7 @@ public class TaskIntake {
                 publishing.execute(() -> {
                     for (int i = next.getAndIncrement(); i < outcomes.length; i = next.getAndIncrement()) {
                         try {
-                            outcomes[i] = publish(
-                                    queue,
-                                    items.get(i).body(),
-                                    requestId,
-                                    traceparent,
-                                    null,
-                                    submittedBy,
-                                    times.get(i),
-                                    observed);
+                            outcomes[i] = publish(submission, items.get(i).body(), null, times.get(i));
                         } catch (RuntimeException e) {
                             outcomes[i] = e;
                         }
@@ -278,18 +265,19 @@ public class TaskIntake {
         QueueNames.requireConfigured(config, queue);
     }
 
-    private Accepted publishOne(
-            String queue,
-            byte[] body,
-            String requestId,
-            String traceparent,
-            String key,
-            String submittedBy,
-            TaskTimes times,
-            IngestListener.Request observed) {
-        admission.admit(queue, 1);
+    /**
+     * What every task of one request shares.
+     *
+     * @param submittedBy the authenticated identity, or null when authentication is off
+     * @param observed    hears what becomes of the request's tasks
+     */
+    private record Submission(
+            String queue, String requestId, String traceparent, String submittedBy, IngestListener.Request observed) {}
+
+    private Accepted publishOne(Submission submission, byte[] body, String key, TaskTimes times) {
+        admission.admit(submission.queue(), 1);
         requireBroker();
-        return publish(queue, body, requestId, traceparent, key, submittedBy, times, observed);
+        return publish(submission, body, key, times);
     }
 
     /**
@@ -309,27 +297,21 @@ public class TaskIntake {
         }
     }
 
-    private Accepted publish(
-            String queue,
-            byte[] body,
-            String requestId,
-            String traceparent,
-            String key,
-            String submittedBy,
-            TaskTimes times,
-            IngestListener.Request observed) {
+    /** Publishes one task of the submission, with its idempotency key (or null) and times. */
+    private Accepted publish(Submission submission, byte[] body, String key, TaskTimes times) {
+        String queue = submission.queue();
         long acceptedAt = System.currentTimeMillis();
         String id = Ids.uuid();
-        IngestListener.Publish publish = observed.publishing(id, traceparent);
+        IngestListener.Publish publish = submission.observed().publishing(id, submission.traceparent());
         TaskEnvelope task = new TaskEnvelope(
                 id,
                 queue,
                 acceptedAt,
                 1,
-                requestId,
+                submission.requestId(),
                 publish.traceparent(),
                 key,
-                submittedBy,
+                submission.submittedBy(),
                 null,
                 null,
                 null,
@@ -354,7 +336,7 @@ public class TaskIntake {
         publish.confirmed();
         rates.accepted(queue, 1);
         lifecycle.accepted(queue, task.id(), task.submittedAt());
-        return new Accepted(task.id(), queue, acceptedAt, requestId, times);
+        return new Accepted(task.id(), queue, acceptedAt, submission.requestId(), times);
     }
 
     /** The 202, written by hand: the one answer on the hot path, where a general JSON writer cost 3 % of the CPU. */

@@ -58,7 +58,10 @@ public record TaskEnvelope(
         }
     }
 
-    /** A task without a deadline or a due time. */
+    /**
+     * A task Levee accepted itself, without a deadline or a due time: its id is Levee's own, and it carries no
+     * producer metadata.
+     */
     public TaskEnvelope(
             String id,
             String queue,
@@ -67,10 +70,6 @@ public record TaskEnvelope(
             String requestId,
             String traceparent,
             String idempotencyKey,
-            String submittedBy,
-            String idSource,
-            String correlationId,
-            String type,
             byte[] body) {
         this(
                 id,
@@ -80,26 +79,13 @@ public record TaskEnvelope(
                 requestId,
                 traceparent,
                 idempotencyKey,
-                submittedBy,
-                idSource,
-                correlationId,
-                type,
+                null,
+                null,
+                null,
+                null,
                 body,
                 0L,
                 0L);
-    }
-
-    /** A task Levee accepted itself: its id is Levee's own, and it carries no producer metadata. */
-    public TaskEnvelope(
-            String id,
-            String queue,
-            long submittedAt,
-            int attempt,
-            String requestId,
-            String traceparent,
-            String idempotencyKey,
-            byte[] body) {
-        this(id, queue, submittedAt, attempt, requestId, traceparent, idempotencyKey, null, null, null, null, body);
     }
 
     /** The AMQP headers of this task, in wire form (numbers as numbers; absent values left out). */
@@ -166,25 +152,16 @@ public record TaskEnvelope(
 
     /** The same task for its next attempt. */
     public TaskEnvelope nextAttempt() {
-        return new TaskEnvelope(
-                id,
-                queue,
-                submittedAt,
-                attempt + 1,
-                requestId,
-                traceparent,
-                idempotencyKey,
-                submittedBy,
-                idSource,
-                correlationId,
-                type,
-                body,
-                deadline,
-                notBefore);
+        return copy(attempt + 1, deadline);
     }
 
     /** The same task with another deadline (epoch ms, 0 for none). */
     public TaskEnvelope withDeadline(long deadline) {
+        return copy(attempt, deadline);
+    }
+
+    /** This task with another attempt and deadline: the one path every copy takes, so none drops a component. */
+    private TaskEnvelope copy(int attempt, long deadline) {
         return new TaskEnvelope(
                 id,
                 queue,

@@ -113,10 +113,6 @@ class SettlementPublisherIT {
                 null,
                 null,
                 null,
-                null,
-                null,
-                null,
-                null,
                 "{}".getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -689,7 +689,7 @@ final class SessionConsumer extends DefaultConsumer {
     private TaskEnvelope fallbackEnvelope(AMQP.BasicProperties properties, Map<String, String> headers, byte[] body) {
         TaskIds.Resolved id = TaskIds.resolve(headers, properties, body);
         return new TaskEnvelope(
-                id.id(), endpoint.queue().name(), 0, 1, null, null, null, null, id.source(), null, null, body);
+                id.id(), endpoint.queue().name(), 0, 1, null, null, null, null, id.source(), null, null, body, 0L, 0L);
     }
 
     private void deadLetter(TaskEnvelope envelope, Map<String, Object> received, Throwable failure) {
