@@ -3,6 +3,7 @@ package io.levee.ingress;
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.ConsumptionProbe;
+import io.levee.config.Beans;
 import io.levee.config.LeveeConfig;
 import io.levee.config.QueueSettings;
 import io.levee.messaging.BrokerUnavailableException;
@@ -41,9 +42,9 @@ public class Admission {
 
     @Inject
     Admission(LeveeConfig config, QueueRates rates, TaskPublisher publisher, ControlPlane control) {
-        this.rates = rates;
-        this.publisher = publisher;
-        this.control = control;
+        this.rates = Beans.direct(rates);
+        this.publisher = Beans.direct(publisher);
+        this.control = Beans.direct(control);
         for (QueueSettings q : config.queues().values()) {
             configured.put(q.name(), q.ingestMaxRate());
         }

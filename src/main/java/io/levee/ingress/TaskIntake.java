@@ -1,5 +1,6 @@
 package io.levee.ingress;
 
+import io.levee.config.Beans;
 import io.levee.config.LeveeConfig;
 import io.levee.messaging.Broker;
 import io.levee.messaging.BrokerUnavailableException;
@@ -60,14 +61,14 @@ public class TaskIntake {
             QueueRates rates,
             IdempotencyStore idempotency,
             TaskLifecycle lifecycle) {
-        this.lifecycle = lifecycle;
+        this.lifecycle = Beans.direct(lifecycle);
         this.config = config;
-        this.broker = broker;
-        this.publisher = publisher;
-        this.schemas = schemas;
-        this.admission = admission;
-        this.rates = rates;
-        this.idempotency = idempotency;
+        this.broker = Beans.direct(broker);
+        this.publisher = Beans.direct(publisher);
+        this.schemas = Beans.direct(schemas);
+        this.admission = Beans.direct(admission);
+        this.rates = Beans.direct(rates);
+        this.idempotency = Beans.direct(idempotency);
         this.bodies = new BodyBudget(config.ingest().bodyMemory());
     }
 

@@ -8,6 +8,7 @@ import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import io.levee.config.Beans;
 import io.levee.config.LeveeConfig;
 import io.levee.config.Part;
 import io.levee.config.PartOf;
@@ -47,9 +48,9 @@ public class TaskRoutes implements HttpService {
 
     @Inject
     TaskRoutes(TaskIntake intake, LeveeConfig config, Instance<IngestListener> listener) {
-        this.intake = intake;
+        this.intake = Beans.direct(intake);
         this.requestTimeout = config.ingest().requestTimeout();
-        this.listener = listener.isResolvable() ? listener.get() : IngestListener.NONE;
+        this.listener = listener.isResolvable() ? Beans.direct(listener.get()) : IngestListener.NONE;
         GlobalMappers.pin();
     }
 
