@@ -51,12 +51,15 @@ public class IngestTelemetry implements IngestListener, AccessListener {
         this.registry = registry;
         this.config = config;
         this.tracer = tracing.tracer();
-        config.queues().keySet().forEach(this::meters);
     }
 
-    /** Created at startup rather than at the first task, so that every queue's meters read 0 from the start. */
+    /**
+     * Every configured queue's meters are registered at startup rather than at its first task, so that they read 0
+     * from the start. Not in the constructor: the instance may be created while the server is set up (the ingest
+     * routes hold it directly, config.Beans), before the registry is ready.
+     */
     void register(@Observes @Initialized(ApplicationScoped.class) Object started) {
-        // The constructor registered them.
+        config.queues().keySet().forEach(this::meters);
     }
 
     /** A task submission refused by authentication counts as rejected, reason {@code unauthorized} or {@code forbidden}. */
@@ -75,7 +78,7 @@ public class IngestTelemetry implements IngestListener, AccessListener {
     public Request received(String queue, String traceparent, boolean batch) {
         QueueMeters meters = meters(config.queues().containsKey(queue) ? queue : MetricNames.UNKNOWN_QUEUE);
         if (tracer.isEmpty()) {
-            return new Observed(meters);
+            return new Observed(meters, batch);
         }
         String route = "/v1/queues/{queue}/tasks" + (batch ? "/batch" : "");
         SpanBuilder span = tracer.get()
@@ -87,10 +90,14 @@ public class IngestTelemetry implements IngestListener, AccessListener {
         span.setParent(Tracing.parse(traceparent)
                 .map(parent -> Context.root().with(Span.wrap(parent)))
                 .orElseGet(Context::root));
-        return new Traced(meters, span.startSpan());
+        return new Traced(meters, span.startSpan(), batch);
     }
 
     private QueueMeters meters(String queue) {
+        QueueMeters known = queues.get(queue);
+        if (known != null) {
+            return known;
+        }
         return queues.computeIfAbsent(queue, q -> {
             Tag tag = new Tag("queue", q);
             return new QueueMeters(
@@ -101,14 +108,21 @@ public class IngestTelemetry implements IngestListener, AccessListener {
         });
     }
 
-    private record QueueMeters(Tag queue, Counter accepted, Timer confirm, Map<String, Counter> rejected) {}
+    private record QueueMeters(Tag queue, Counter accepted, Timer confirm, Map<String, Counter> rejected) {
+
+        /** The broker confirmed a task sent at {@code sentAt} ({@link System#nanoTime()}). */
+        void confirmed(long sentAt) {
+            confirm.update(Duration.ofNanos(System.nanoTime() - sentAt));
+            accepted.inc();
+        }
+    }
 
     /** A request with its span, whose publishes are its children. */
     private final class Traced extends Observed {
         private final Span span;
 
-        Traced(QueueMeters meters, Span span) {
-            super(meters);
+        Traced(QueueMeters meters, Span span, boolean batch) {
+            super(meters, batch);
             this.span = span;
         }
 
@@ -164,28 +178,42 @@ public class IngestTelemetry implements IngestListener, AccessListener {
         }
     }
 
-    private class Observed implements Request {
+    /**
+     * A request's metrics. A single-task request publishes once, so the request is also its publish: one object per
+     * request, one clock read at the send and one at the confirm. A batch's items publish concurrently, each with its
+     * own {@link Timed}.
+     */
+    private class Observed implements Request, Publish {
         final QueueMeters meters;
+        private final boolean batch;
+        private String traceparent;
+        private long sentAt;
+        private boolean publishing;
 
-        Observed(QueueMeters meters) {
+        Observed(QueueMeters meters, boolean batch) {
             this.meters = meters;
+            this.batch = batch;
         }
 
         @Override
         public Publish publishing(String taskId, String traceparent) {
-            long start = System.nanoTime();
-            return new Publish() {
-                @Override
-                public String traceparent() {
-                    return traceparent;
-                }
+            if (batch || publishing) {
+                return new Timed(meters, traceparent);
+            }
+            publishing = true;
+            this.traceparent = traceparent;
+            this.sentAt = System.nanoTime();
+            return this;
+        }
 
-                @Override
-                public void confirmed() {
-                    meters.confirm().update(Duration.ofNanos(System.nanoTime() - start));
-                    meters.accepted().inc();
-                }
-            };
+        @Override
+        public String traceparent() {
+            return traceparent;
+        }
+
+        @Override
+        public void confirmed() {
+            meters.confirmed(sentAt);
         }
 
         @Override
@@ -195,6 +223,28 @@ public class IngestTelemetry implements IngestListener, AccessListener {
                             reason,
                             r -> registry.counter(MetricNames.TASKS_REJECTED, meters.queue(), new Tag("reason", r)))
                     .inc();
+        }
+    }
+
+    /** One item of a batch, from its send to its confirm. */
+    private static final class Timed implements Publish {
+        private final QueueMeters meters;
+        private final String traceparent;
+        private final long sentAt = System.nanoTime();
+
+        Timed(QueueMeters meters, String traceparent) {
+            this.meters = meters;
+            this.traceparent = traceparent;
+        }
+
+        @Override
+        public String traceparent() {
+            return traceparent;
+        }
+
+        @Override
+        public void confirmed() {
+            meters.confirmed(sentAt);
         }
     }
 }
