@@ -16,9 +16,17 @@ import org.eclipse.microprofile.config.Config;
  * @param serviceName          the {@code service.name} of exported spans ({@code levee.tracing.service-name}, levee)
  * @param logFormat            {@code text} for people, {@code json} (one object per line) for log shippers
  *                             ({@code levee.log.format}, text)
+ * @param taskLinesPerSecond   task outcome lines per second beyond which successes, returns and suppressed repeats
+ *                             are counted into one summary line per queue and second instead; failures always get
+ *                             their line; 0 writes summaries only, -1 every line and no summaries
+ *                             ({@code levee.log.task-lines-per-second}, 50)
  */
 public record ObservabilitySettings(
-        Duration brokerSampleInterval, Optional<URI> otlpEndpoint, String serviceName, LogFormat logFormat) {
+        Duration brokerSampleInterval,
+        Optional<URI> otlpEndpoint,
+        String serviceName,
+        LogFormat logFormat,
+        int taskLinesPerSecond) {
 
     /** How log records are written. */
     public enum LogFormat {
@@ -35,7 +43,8 @@ public record ObservabilitySettings(
                 s.duration("levee.metrics.broker-sample-interval", "5s"),
                 s.optionalUri("levee.tracing.otlp-endpoint", "http", "https"),
                 s.string("levee.tracing.service-name", "levee"),
-                s.oneOf("levee.log.format", LogFormat.class, LogFormat.TEXT));
+                s.oneOf("levee.log.format", LogFormat.class, LogFormat.TEXT),
+                s.integer("levee.log.task-lines-per-second", 50, -1, 1_000_000));
     }
 
     /** Whether spans are exported. */

@@ -4,28 +4,25 @@ import io.levee.config.Part;
 import io.levee.config.PartOf;
 import io.levee.worker.TaskContext;
 import io.levee.worker.TaskHandler;
-import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * The handler of the {@code demo} queue that ships with Levee, present only with {@code levee.demo.enabled=true}
  * (which {@code ./levee run} and the stock image set; an application that depends on Levee gets neither the handler
- * nor the queue): it logs tasks, to show the flow end to end. While the
- * queue is quiet every task gets a line; under load the first {@code levee.demo.log-per-second} (default 5) tasks of
- * each second do, and one summary line a second counts the rest, so a burst stays readable and cheap. The benchmarks
+ * nor the queue): it logs tasks with their payload, to show the flow end to end. While the queue is quiet every task
+ * gets a line; under load the first {@code levee.demo.log-per-second} (default 5) tasks of each second do, so a burst
+ * stays readable and cheap; the task log ({@code io.levee.task}) accounts for the rest in its summary line per
+ * second. The benchmarks
  * in {@code bench/} use it as a stand-in workload on their own queue ({@code levee.demo.queue}, default
  * {@code demo}): {@code levee.demo.work-time} (ISO-8601, default {@code PT0S}) simulates work per task and
- * {@code levee.demo.log=false} keeps logging out of the measurement.
+ * {@code levee.demo.log=false} keeps the demo's own lines out of the measurement (the task log still writes its
+ * lines and summaries).
  */
 @ApplicationScoped
 @PartOf(Part.DEMO)
@@ -37,8 +34,6 @@ public class DemoHandler {
     private final Duration workTime;
     private final boolean log;
     private final DemoLog demoLog;
-    private final ScheduledExecutorService summaries;
-    private final ScheduledFuture<?> summaryTask;
 
     @Inject
     DemoHandler(
@@ -48,15 +43,9 @@ public class DemoHandler {
         this.workTime = workTime;
         this.log = log;
         this.demoLog = new DemoLog(Clock.systemUTC(), logPerSecond);
-        this.summaries = log
-                ? Executors.newSingleThreadScheduledExecutor(
-                        Thread.ofPlatform().name("levee-demo-log").daemon().factory())
-                : null;
-        this.summaryTask =
-                summaries == null ? null : summaries.scheduleAtFixedRate(this::summarise, 1, 1, TimeUnit.SECONDS);
     }
 
-    /** Logs the task (or counts it, under load), after the configured simulated work. */
+    /** Logs the task (under load only the first few of each second), after the configured simulated work. */
     @TaskHandler(value = "${levee.demo.queue:demo}", concurrency = "2")
     public void handle(byte[] payload, TaskContext task) throws InterruptedException {
         if (!workTime.isZero()) {
@@ -67,26 +56,10 @@ public class DemoHandler {
         }
     }
 
-    private void summarise() {
-        String line = demoLog.summary();
-        if (line != null) {
-            LOG.info(line);
-        }
-    }
-
     private static String shown(byte[] payload) {
         if (payload.length <= SHOWN_PAYLOAD) {
             return new String(payload, StandardCharsets.UTF_8);
         }
         return new String(payload, 0, SHOWN_PAYLOAD, StandardCharsets.UTF_8) + "... (" + payload.length + " bytes)";
-    }
-
-    @PreDestroy
-    void stop() {
-        if (summaries != null) {
-            summaryTask.cancel(false);
-            summaries.shutdownNow();
-            summarise();
-        }
     }
 }

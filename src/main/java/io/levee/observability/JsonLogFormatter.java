@@ -12,9 +12,11 @@ import java.util.logging.LogRecord;
 
 /**
  * One JSON object per log record and line, for log shippers ({@code levee.log.format=json}): {@code time},
- * {@code level}, {@code logger}, {@code thread}, {@code message}, the task fields of a task outcome line
- * ({@code queue}, {@code taskId}, {@code requestId}, {@code attempt}, {@code durationMs}, {@code outcome},
- * {@code error}) and {@code exception} with its stack trace.
+ * {@code level}, {@code logger}, {@code thread}, {@code message}, the fields a record carries as its one map
+ * parameter (a task outcome line: {@code queue}, {@code taskId}, {@code requestId}, {@code attempt},
+ * {@code durationMs}, {@code outcome}, {@code error}; a task summary line: {@code queue}, {@code intervalMs},
+ * {@code outcomes} as an object of counts by outcome, {@code notLogged}; see {@link TaskLog}) and {@code exception}
+ * with its stack trace.
  */
 public class JsonLogFormatter extends Formatter {
 

@@ -1,6 +1,7 @@
 package io.levee.observability;
 
 import io.levee.config.LeveeConfig;
+import io.levee.config.ObservabilitySettings;
 import io.levee.worker.TaskContext;
 import io.levee.worker.TaskListener;
 import io.opentelemetry.api.trace.Span;
@@ -8,6 +9,7 @@ import io.opentelemetry.api.trace.SpanBuilder;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
@@ -18,6 +20,9 @@ import java.util.EnumMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.microprofile.metrics.Counter;
 import org.eclipse.microprofile.metrics.MetricRegistry;
@@ -37,15 +42,35 @@ public class TaskTelemetry implements TaskListener {
     private final Clock clock = Clock.systemUTC();
     private final Map<String, QueueMeters> queues = new ConcurrentHashMap<>();
     private final Optional<Tracer> tracer;
+    private final TaskLog taskLog;
+    private final ScheduledExecutorService summaries;
 
     @Inject
     TaskTelemetry(
             @RegistryScope(scope = MetricRegistry.APPLICATION_SCOPE) MetricRegistry registry,
             LeveeConfig config,
-            Tracing tracing) {
+            Tracing tracing,
+            ObservabilitySettings settings) {
         this.registry = registry;
         this.tracer = tracing.tracer();
+        this.taskLog = new TaskLog(clock, settings.taskLinesPerSecond());
         config.queues().keySet().forEach(this::meters);
+        if (taskLog.summarises()) {
+            summaries = Executors.newSingleThreadScheduledExecutor(
+                    Thread.ofPlatform().name("levee-task-log").daemon().factory());
+            var unused = summaries.scheduleAtFixedRate(taskLog::flush, 1, 1, TimeUnit.SECONDS);
+        } else {
+            summaries = null;
+        }
+    }
+
+    /** The last summary: outcomes counted since the previous one are written before the process ends. */
+    @PreDestroy
+    void stop() {
+        if (summaries != null) {
+            summaries.shutdownNow();
+            taskLog.flush();
+        }
     }
 
     /** Created at startup rather than at the first task, so that every queue's meters read 0 from the start. */
@@ -70,7 +95,7 @@ public class TaskTelemetry implements TaskListener {
 
             @Override
             public void finished(Outcome outcome, Throwable failure, long handlerNanos) {
-                TaskLog.outcome(task, outcome, failure, handlerNanos);
+                taskLog.outcome(task, outcome, failure, handlerNanos);
                 m.inFlight().decrementAndGet();
                 m.handled().get(outcome).inc();
                 if (handlerNanos > 0) {
