@@ -38,6 +38,13 @@ final class PublishingSession {
     private final Session session;
     private final MessageProducer producer;
     private final Channel channel;
+    /**
+     * The one message this session sends, refilled for every task. The JMS client keeps a reference to every message
+     * a session sent until the session closes (note 5 in docs/jms-client-defects.md): with a new message per send it
+     * kept up to {@code session-max-sends} bodies alive per session, which the heap had to carry and copy.
+     */
+    private final BytesMessage message;
+
     private final int maxSends;
     private final Duration closeGrace;
     private final ReentrantLock sending = new ReentrantLock();
@@ -50,10 +57,12 @@ final class PublishingSession {
     private volatile boolean retired;
 
     private PublishingSession(
-            Session session, MessageProducer producer, Channel channel, int maxSends, Duration closeGrace) {
+            Session session, MessageProducer producer, Channel channel, int maxSends, Duration closeGrace)
+            throws JMSException {
         this.session = session;
         this.producer = producer;
         this.channel = channel;
+        this.message = session.createBytesMessage();
         this.maxSends = maxSends;
         this.closeGrace = closeGrace;
     }
@@ -120,7 +129,8 @@ final class PublishingSession {
         if (!accepting) {
             throw new JMSException("the publishing session is closed or retired");
         }
-        BytesMessage m = session.createBytesMessage();
+        BytesMessage m = message;
+        m.clearBody();
         m.writeBytes(task.body());
         PendingConfirm confirm = new PendingConfirm(channel.getNextPublishSeqNo());
         synchronized (pending) {
