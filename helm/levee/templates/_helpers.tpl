@@ -38,10 +38,19 @@ app.kubernetes.io/component: {{ .role }}
 {{- end -}}
 
 {{/* Queue and extra settings as -D system properties: MicroProfile Config enumerates queues by their dotted names,
-     which environment variables cannot provide. Never secrets (see values.yaml). */}}
+     which environment variables cannot provide. Never secrets (see values.yaml). The role's javaOptions come after
+     the global ones (the JVM takes the last of a repeated flag); the role's extraConfig is merged over the global
+     one (the role's value wins). (dict "root" . "role" "gateway") */}}
 {{- define "levee.javaOptions" -}}
-{{- $opts := list .Values.javaOptions "-Djava.io.tmpdir=/tmp" -}}
-{{- range $queue, $settings := .Values.queues -}}
+{{- $v := .root.Values -}}
+{{- $r := index $v .role -}}
+{{- $opts := list -}}
+{{- range list $v.javaOptions $r.javaOptions "-Djava.io.tmpdir=/tmp" -}}
+{{- if . -}}
+{{- $opts = append $opts . -}}
+{{- end -}}
+{{- end -}}
+{{- range $queue, $settings := $v.queues -}}
 {{- if not (regexMatch "^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$" $queue) -}}
 {{- fail (printf "queues.%s: a queue name is letters, digits, '-' and '_', starting with a letter or digit, at most 100 characters" $queue) -}}
 {{- end -}}
@@ -49,15 +58,41 @@ app.kubernetes.io/component: {{ .role }}
 {{- $opts = append $opts (printf "-Dlevee.queues.%s.%s=%v" $queue $key $value) -}}
 {{- end -}}
 {{- end -}}
-{{- range $key, $value := .Values.extraConfig -}}
+{{- $config := dict -}}
+{{- range $settings := list $v.extraConfig $r.extraConfig -}}
+{{- range $key, $value := $settings -}}
+{{- $_ := set $config $key $value -}}
+{{- end -}}
+{{- end -}}
+{{- range $key, $value := $config -}}
 {{- $opts = append $opts (printf "-D%s=%v" $key $value) -}}
 {{- end -}}
 {{- join " " $opts -}}
 {{- end -}}
 
+{{/* A list of the global entries, then the role's, where a role entry replaces a global one with the same value of
+     `key` (secretEnv by name, secretFiles by mountPath): (dict "global" list "role" list "key" "name") */}}
+{{- define "levee.roleList" -}}
+{{- $key := .key -}}
+{{- $taken := dict -}}
+{{- range .role -}}
+{{- $_ := set $taken (index . $key) true -}}
+{{- end -}}
+{{- $out := list -}}
+{{- range .global -}}
+{{- if not (hasKey $taken (index . $key)) -}}
+{{- $out = append $out . -}}
+{{- end -}}
+{{- end -}}
+{{- toJson (dict "items" (concat $out (default (list) .role))) -}}
+{{- end -}}
+
 {{/* The pod spec of one role: (dict "root" . "role" "gateway" "resources" ... "grace" N) */}}
 {{- define "levee.podSpec" -}}
 {{- $v := .root.Values -}}
+{{- $r := index $v .role -}}
+{{- $secretEnv := (include "levee.roleList" (dict "global" $v.secretEnv "role" $r.secretEnv "key" "name") | fromJson).items -}}
+{{- $secretFiles := (include "levee.roleList" (dict "global" $v.secretFiles "role" $r.secretFiles "key" "mountPath") | fromJson).items -}}
 automountServiceAccountToken: false
 {{- with $v.imagePullSecrets }}
 imagePullSecrets:
@@ -167,7 +202,7 @@ containers:
       {{- end }}
       {{- end }}
       {{- end }}
-      {{- range $v.secretEnv }}
+      {{- range $secretEnv }}
       - name: {{ .name }}
         valueFrom:
           secretKeyRef:
@@ -175,7 +210,7 @@ containers:
             key: {{ .key }}
       {{- end }}
       - name: JAVA_TOOL_OPTIONS
-        value: {{ include "levee.javaOptions" .root | quote }}
+        value: {{ include "levee.javaOptions" . | quote }}
     ports:
       - name: http
         containerPort: {{ $v.gateway.port }}
@@ -211,7 +246,7 @@ containers:
         mountPath: /etc/levee/amqp-tls
         readOnly: true
       {{- end }}
-      {{- range $i, $f := $v.secretFiles }}
+      {{- range $i, $f := $secretFiles }}
       - name: secret-file-{{ $i }}
         mountPath: {{ $f.mountPath }}
         readOnly: true
@@ -238,7 +273,7 @@ volumes:
       secretName: {{ $v.amqp.tls.existingSecret }}
       defaultMode: 0440
   {{- end }}
-  {{- range $i, $f := $v.secretFiles }}
+  {{- range $i, $f := $secretFiles }}
   - name: secret-file-{{ $i }}
     secret:
       secretName: {{ $f.secret }}

@@ -36,6 +36,7 @@ class HelmChartTest {
 
     private static final Path CHART = Path.of("helm/levee");
     private static final Path EVERY_OPTION = Path.of("src/test/resources/helm/every-option.yaml");
+    private static final Path PER_ROLE = Path.of("src/test/resources/helm/per-role.yaml");
     private static final List<String> ROLES = List.of("gateway", "worker");
     /** The values file examples/orders-service documents for running its image. */
     private static final Path ORDERS_SERVICE = Path.of("examples/orders-service/helm/values.yaml");
@@ -293,6 +294,69 @@ class HelmChartTest {
         assertThat(mounts.values(), everyItem(startsWith("/")));
     }
 
+    @Test
+    @SuppressWarnings("unchecked")
+    void roleSettingsGoOnlyToTheirRoleOverTheGlobalOnes() {
+        Map<String, Map<String, Object>> docs = render(template().withValuesFile(PER_ROLE));
+        Map<String, Object> gateway = container(docs.get("Deployment/shop-levee-gateway"));
+        Map<String, Object> worker = container(docs.get("Deployment/shop-levee-worker"));
+
+        // extraConfig: the role's merged over the global one, the role's value winning (false included).
+        Map<String, String> workerConfig = systemProperties(worker);
+        Map<String, String> gatewayConfig = systemProperties(gateway);
+        assertThat(workerConfig.get("levee.worker.ack-batch"), is("16"));
+        assertThat(workerConfig.get("levee.publish.sessions"), is("8"));
+        assertThat(workerConfig.get("levee.demo.enabled"), is("false"));
+        assertThat(workerConfig, not(hasKey("levee.ingest.publish-timeout")));
+        assertThat(gatewayConfig.get("levee.ingest.publish-timeout"), is("2s"));
+        assertThat(gatewayConfig.get("levee.publish.sessions"), is("64"));
+        assertThat(gatewayConfig.get("levee.demo.enabled"), is("true"));
+        assertThat(gatewayConfig, not(hasKey("levee.worker.ack-batch")));
+        String workerOptions = env(worker).get("JAVA_TOOL_OPTIONS");
+        assertThat(
+                "each system property once, so the role's value is the only one",
+                workerOptions.split("-Dlevee.publish.sessions=", -1).length,
+                is(2));
+
+        // javaOptions: the role's after the global ones (the JVM takes the last of a repeated flag).
+        assertThat(
+                workerOptions,
+                startsWith("-XX:MaxRAMPercentage=70 -XX:+UseSerialGC -XX:MaxRAMPercentage=85 -Xss512k "));
+        assertThat(env(gateway).get("JAVA_TOOL_OPTIONS"), startsWith("-XX:MaxRAMPercentage=70 -XX:+UseSerialGC -D"));
+
+        // secretEnv: the global entries plus the role's; a role entry replaces the global one of the same name.
+        List<String> workerEnvNames = ((List<Map<String, Object>>) worker.get("env"))
+                .stream().map(e -> (String) e.get("name")).toList();
+        assertThat(workerEnvNames.stream().filter("ORDERS_DB_PASSWORD"::equals).count(), is(1L));
+        Map<String, Map<String, Object>> workerSecrets = secretEnv(worker);
+        assertThat(workerSecrets.get("ORDERS_DB_PASSWORD"), is(Map.of("name", "orders-db-worker", "key", "password")));
+        assertThat(workerSecrets.get("ORDERS_DB_URL"), is(Map.of("name", "orders-db", "key", "jdbc-url")));
+        assertThat(workerSecrets, not(hasKey("GATEWAY_SIGNING_KEY")));
+        Map<String, Map<String, Object>> gatewaySecrets = secretEnv(gateway);
+        assertThat(gatewaySecrets.get("GATEWAY_SIGNING_KEY"), is(Map.of("name", "gateway-signing", "key", "key")));
+        assertThat(gatewaySecrets.get("ORDERS_DB_PASSWORD"), is(Map.of("name", "orders-db", "key", "password")));
+
+        // secretFiles: likewise, by mount path; every mount has its volume.
+        Map<String, Object> workerPod =
+                (Map<String, Object>) path(docs.get("Deployment/shop-levee-worker"), "spec", "template", "spec");
+        Map<String, String> workerSecretFiles = new HashMap<>();
+        Map<String, Map<String, Object>> workerVolumes = volumes(workerPod);
+        mounts(worker).forEach((volume, mountPath) -> {
+            if (volume.startsWith("secret-file-")) {
+                workerSecretFiles.put(mountPath, (String) path(workerVolumes.get(volume), "secret", "secretName"));
+            }
+        });
+        assertThat(
+                workerSecretFiles,
+                is(Map.of(
+                        "/etc/orders/db-ca", "orders-db-ca-worker", "/etc/orders/worker-cert", "orders-worker-cert")));
+        Map<String, Object> gatewayPod =
+                (Map<String, Object>) path(docs.get("Deployment/shop-levee-gateway"), "spec", "template", "spec");
+        assertThat(mounts(gateway).get("secret-file-0"), is("/etc/orders/db-ca"));
+        assertThat(path(volumes(gatewayPod).get("secret-file-0"), "secret", "secretName"), is("orders-db-ca"));
+        assertThat(volumes(gatewayPod), not(hasKey("secret-file-1")));
+    }
+
     @ParameterizedTest(name = "{0}={1}")
     @CsvSource(
             delimiter = '|',
@@ -307,6 +371,9 @@ class HelmChartTest {
                 "image.digest|latest|image.digest",
                 "amqp.uri|http://rabbit|amqp.uri",
                 "gateway.replicsa|2|replicsa",
+                "worker.extraConfg.levee\\.worker\\.ack-batch|16|extraConfg",
+                "worker.javaOption|-Xmx2g|javaOption",
+                "gateway.extraConfig.levee\\.role|worker|extraConfig",
                 "podAntiAffinity|always|podAntiAffinity",
             })
     void invalidValuesAreRejectedByTheSchema(String key, String value, String named) {
