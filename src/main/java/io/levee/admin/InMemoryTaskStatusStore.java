@@ -4,14 +4,17 @@ import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Logger;
 
 /**
  * Task statuses in this replica's memory: right for a single replica ({@code levee.role=all}), where the gateway
- * and the worker are one process. Expired statuses are dropped as they are met and by a sweep every minute; at
- * {@code levee.state.max-entries} new tasks are not tracked until older ones expire (logged once).
+ * and the worker are one process. Expired statuses are dropped as they are met and by a sweep every minute; beyond
+ * {@code levee.state.max-entries} the oldest tasks' statuses are forgotten first (logged once), so the tasks a client
+ * just submitted always have one.
  */
 final class InMemoryTaskStatusStore implements TaskStatusStore {
 
@@ -21,6 +24,9 @@ final class InMemoryTaskStatusStore implements TaskStatusStore {
     private record Entry(int rank, Map<String, String> fields, long expiresAt) {}
 
     private final Map<String, Entry> entries = new ConcurrentHashMap<>();
+    /** Keys in the order their tasks were first recorded: the front is forgotten first. */
+    private final Queue<String> order = new ConcurrentLinkedQueue<>();
+
     private final Clock clock;
     private final int maxEntries;
     private final AtomicBoolean full = new AtomicBoolean();
@@ -37,14 +43,29 @@ final class InMemoryTaskStatusStore implements TaskStatusStore {
         long now = clock.millis();
         sweepIfDue(now);
         String key = u.queue() + '\u0000' + u.id();
-        if (entries.size() >= maxEntries && !entries.containsKey(key)) {
-            if (full.compareAndSet(false, true)) {
-                LOG.warning("task status holds levee.state.max-entries=" + maxEntries + " tasks; new tasks are not"
-                        + " tracked until older statuses expire");
-            }
-            return;
+        boolean[] added = {false};
+        entries.compute(key, (k, old) -> {
+            added[0] = old == null;
+            return merge(old != null && old.expiresAt() > now ? old : null, u, now);
+        });
+        if (added[0]) {
+            order.add(key);
+            forgetBeyondMax();
         }
-        entries.compute(key, (k, old) -> merge(old != null && old.expiresAt() > now ? old : null, u, now));
+    }
+
+    private void forgetBeyondMax() {
+        while (entries.size() > maxEntries) {
+            String oldest = order.poll();
+            if (oldest == null) {
+                return;
+            }
+            entries.remove(oldest);
+            if (full.compareAndSet(false, true)) {
+                LOG.warning("task status holds levee.state.max-entries=" + maxEntries + " tasks; the oldest are"
+                        + " forgotten first (levee.state.redis-uri keeps every status for its TTL)");
+            }
+        }
     }
 
     private static Entry merge(Entry old, Update u, long now) {
@@ -73,11 +94,13 @@ final class InMemoryTaskStatusStore implements TaskStatusStore {
         }
         nextSweep = now + SWEEP_EVERY_MS;
         entries.values().removeIf(e -> e.expiresAt() <= now);
+        order.removeIf(k -> !entries.containsKey(k));
         full.set(false);
     }
 
     @Override
     public void close() {
         entries.clear();
+        order.clear();
     }
 }

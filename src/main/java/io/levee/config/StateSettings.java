@@ -51,7 +51,7 @@ public record StateSettings(
         return new StateSettings(
                 s.optionalUri("levee.state.redis-uri", "redis", "rediss"),
                 s.string("levee.state.key-prefix", "levee:"),
-                s.integer("levee.state.max-entries", 100_000, 1, 100_000_000),
+                s.integer("levee.state.max-entries", 20_000, 1, 100_000_000),
                 (int) s.size("levee.state.result-max-size", "4KiB", 0, 1L << 20),
                 ttl,
                 disabled);

@@ -52,16 +52,20 @@ class InMemoryTaskStatusStoreTest {
     }
 
     @Test
-    void atMaxEntriesNewTasksAreNotTrackedButKnownOnesAre() {
+    void beyondMaxEntriesTheOldestTasksAreForgottenFirstAndUpdatesDoNotMakeATaskNew() {
         for (int i = 0; i < 10; i++) {
             store.record(
                     new TaskStatusStore.Update("q", "t" + i, 0, Map.of("state", "accepted"), Duration.ofMinutes(1)));
         }
+        // An update of a known task neither counts as a new one nor moves it to the back.
+        store.record(new TaskStatusStore.Update("q", "t0", 5, Map.of("state", "processing"), Duration.ofMinutes(1)));
         store.record(new TaskStatusStore.Update("q", "t10", 0, Map.of("state", "accepted"), Duration.ofMinutes(1)));
-        store.record(new TaskStatusStore.Update("q", "t3", 5, Map.of("state", "processing"), Duration.ofMinutes(1)));
+        store.record(new TaskStatusStore.Update("q", "t11", 0, Map.of("state", "accepted"), Duration.ofMinutes(1)));
 
-        assertThat(store.read("q", "t10"), is(Optional.empty()));
-        assertThat(store.read("q", "t3").orElseThrow().get("state"), is("processing"));
+        assertThat(store.read("q", "t0"), is(Optional.empty()));
+        assertThat(store.read("q", "t1"), is(Optional.empty()));
+        assertThat(store.read("q", "t2").orElseThrow().get("state"), is("accepted"));
+        assertThat(store.read("q", "t11").orElseThrow().get("state"), is("accepted"));
     }
 
     private static TaskStatusStore.Update update(int rank, Map<String, String> fields) {
