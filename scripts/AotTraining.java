@@ -51,6 +51,8 @@ public final class AotTraining {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> command = List.of(
                 java,
+                // trained with the JVM defaults it runs with (heap size, GC)
+                "@scripts/jvm.options",
                 "-XX:AOTCacheOutput=" + cache,
                 "--sun-misc-unsafe-memory-access=allow",
                 "-Dserver.port=" + port,

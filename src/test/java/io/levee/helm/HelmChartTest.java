@@ -61,7 +61,7 @@ class HelmChartTest {
         assertThat(path(gateway, "readinessProbe", "httpGet", "path"), is("/health/ready"));
         assertThat(path(worker, "livenessProbe", "httpGet", "path"), is("/health/live"));
         assertThat(path(worker, "resources", "requests", "cpu"), is("500m"));
-        assertThat(path(gateway, "resources", "limits", "memory"), is("1Gi"));
+        assertThat(path(gateway, "resources", "limits", "memory"), is("512Mi"));
 
         int grace = (Integer) path(
                 docs.get("Deployment/shop-levee-worker"), "spec", "template", "spec", "terminationGracePeriodSeconds");
