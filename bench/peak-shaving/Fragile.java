@@ -27,6 +27,8 @@ import java.util.regex.Pattern;
 /**
  * The fragile-backend benchmark (run by bench/peak-shaving/run-fragile.sh; not a test).
  *
+ * <p>Ports from {@code -Dlevee.bench.port} (default 18410, as below), Levee's jar from {@code -Dlevee.bench.jar}.
+ *
  * <p>A fragile backend in its own JVM (127.0.0.1:18420): capacity N requests/s and M in flight. A request waits its
  * turn in a virtual queue (one slot every 1/capacity s) plus 20 ms of work; when its wait would exceed 1 s, or M
  * requests are already in flight, it is answered 503 at once. So above its capacity it first slows down, then fails.
@@ -36,7 +38,9 @@ import java.util.regex.Pattern;
  * (127.0.0.1:18410), which delivers it with adaptive pacing; 60 s after the burst the backend's capacity halves for
  * 40 s, then recovers; a sampler records offered, delivered, capacity, depth, Levee's rate and circuit every second
  * (CSV and SVG under target/bench/); (3) two Levee replicas (18411, 18412) on one Redis budget of N deliver a
- * backlog: every 1 s window is counted; (4) sync vs async on an 80 ms backend: wrk -c64 straight to it vs POSTing to
+ * backlog POSTed while their consumers were paused: every 1 s window is counted, and the rate together, AIMD cuts,
+ * Redis commands and CPU per delivered task are printed (with {@code -Dlevee.bench.baseline-jar=} a second jar runs
+ * the phase too, interleaved over {@code -Dlevee.bench.rounds}); (4) sync vs async on an 80 ms backend: wrk -c64 straight to it vs POSTing to
  * Levee.
  */
 public final class Fragile {
@@ -44,8 +48,16 @@ public final class Fragile {
     static final String AMQP =
             System.getenv().getOrDefault("LEVEE_BENCH_AMQP_URI", "amqp://guest:guest@127.0.0.1:5672/levee-adp");
     static final String REDIS = System.getenv().getOrDefault("LEVEE_BENCH_REDIS_URI", "redis://127.0.0.1:6379/14");
-    static final int BACKEND = 18420;
-    static final int LEVEE = 18410;
+    /** The first of this run's ports: Levee on it, the replicas on the next two, the backend on it + 10. */
+    static final int PORT = Integer.getInteger("levee.bench.port", 18410);
+
+    static final int BACKEND = PORT + 10;
+    static final int LEVEE = PORT;
+    /** Levee's jar; the replicas phase also runs a second one for comparison when levee.bench.baseline-jar is set. */
+    static final String JAR = System.getProperty("levee.bench.jar", "target/levee.jar");
+
+    static final String BASELINE_JAR = System.getProperty("levee.bench.baseline-jar", "");
+    static final int ROUNDS = Integer.getInteger("levee.bench.rounds", 1);
     static final int N = Integer.getInteger("levee.bench.capacity", 50);
     static final int M = 32;
     static final Duration WORK = Duration.ofMillis(20);
@@ -82,15 +94,17 @@ public final class Fragile {
                         javaBin,
                         "-cp",
                         System.getProperty("java.class.path"),
+                        "-Dlevee.bench.port=" + PORT,
                         root.resolve("bench/peak-shaving/Fragile.java").toString(),
                         "backend")
                 .redirectErrorStream(true)
                 .redirectOutput(root.resolve("target/bench/fragile-backend.log").toFile())
                 .start();
         List<Process> started = new ArrayList<>(List.of(backend));
+        backendPid = backend.pid();
         boolean ok = true;
         try {
-            await("backend", () -> answers("http://127.0.0.1:" + BACKEND + "/stats"), Duration.ofSeconds(30));
+            await("backend", () -> answers("http://127.0.0.1:" + BACKEND + "/stats"), Duration.ofSeconds(90));
             System.out.println("load average: " + loadAverage() + "; fragile backend: capacity " + N + "/s, " + M
                     + " in flight, 20 ms of work, 503 beyond 1 s of queue");
             if (phases.contains("direct")) {
@@ -432,27 +446,69 @@ public final class Fragile {
     // ---------------------------------------------------------------- phase 3: two replicas, one budget
 
     static boolean replicas(List<Process> started) throws Exception {
+        boolean ok = true;
+        for (int round = 1; round <= ROUNDS; round++) {
+            if (!BASELINE_JAR.isEmpty()) {
+                ok &= replicas(started, BASELINE_JAR, "baseline round " + round);
+            }
+            ok &= replicas(started, JAR, BASELINE_JAR.isEmpty() ? "" : "candidate round " + round);
+        }
+        return ok;
+    }
+
+    /**
+     * Two replicas on one budget deliver a backlog that was filled while their consumers were paused (so the rate at
+     * which the benchmark can POST does not limit the delivery rate), resumed at once.
+     */
+    static boolean replicas(List<Process> started, String jar, String label) throws Exception {
         post("http://127.0.0.1:" + BACKEND + "/reset?c=100000");
         List<String> shared = List.of(
                 "-Dlevee.limits.redis-uri=" + REDIS,
                 "-Dlevee.limits.key-prefix=levee:bench:" + System.nanoTime() + ":");
-        Process a = levee(18411, "fragile-shared", shared, started);
-        Process b = levee(18412, "fragile-shared", shared, started);
+        String queue = "fragile-shared";
+        Process a = levee(PORT + 1, queue, shared, started, jar);
+        Process b = levee(PORT + 2, queue, shared, started, jar);
+        String qa = "http://127.0.0.1:" + (PORT + 1) + "/v1/queues/" + queue;
+        String qb = "http://127.0.0.1:" + (PORT + 2) + "/v1/queues/" + queue;
+        post(qa + "/pause");
         int backlog = N * 40;
         byte[] body = "{\"n\":1}".getBytes(StandardCharsets.UTF_8);
-        for (int i = 0; i < backlog; i++) {
-            HTTP.send(
-                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:18411/v1/queues/fragile-shared/tasks"))
-                            .header("Content-Type", "application/json")
-                            .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-                            .build(),
-                    HttpResponse.BodyHandlers.discarding());
+        long posting = System.nanoTime();
+        AtomicInteger next = new AtomicInteger();
+        try (var posters = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int t = 0; t < 8; t++) {
+                posters.submit(() -> {
+                    while (next.getAndIncrement() < backlog) {
+                        HTTP.send(
+                                HttpRequest.newBuilder(URI.create(qa + "/tasks"))
+                                        .header("Content-Type", "application/json")
+                                        .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                                        .build(),
+                                HttpResponse.BodyHandlers.discarding());
+                    }
+                    return null;
+                });
+            }
         }
-        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        double postSeconds = (System.nanoTime() - posting) / 1e9;
+        long early =
+                Long.parseLong(get("http://127.0.0.1:" + BACKEND + "/stats").split(" ")[0]);
+        long beam = pidOf("beam.smp");
+        long redisPid = pidOf("redis-server");
+        long[] pids = {a.pid(), b.pid(), backendPid, beam, redisPid};
+        double[] cpu0 =
+                java.util.Arrays.stream(pids).mapToDouble(Fragile::cpuMs).toArray();
+        long commands0 = redisCommands();
+        String load0 = loadAverage();
+        post(qa + "/resume");
+        long deadline = System.nanoTime() + Duration.ofSeconds(150).toNanos();
         while (Long.parseLong(get("http://127.0.0.1:" + BACKEND + "/stats").split(" ")[1]) < backlog
                 && System.nanoTime() < deadline) {
-            Thread.sleep(1_000);
+            Thread.sleep(500);
         }
+        double[] cpu1 =
+                java.util.Arrays.stream(pids).mapToDouble(Fragile::cpuMs).toArray();
+        long commands = redisCommands() - commands0;
         List<Long> arrivalsNanos = new ArrayList<>();
         get("http://127.0.0.1:" + BACKEND + "/times")
                 .lines()
@@ -468,23 +524,56 @@ public final class Fragile {
             busiest = Math.max(busiest, end - s);
         }
         double span = (arrivalsNanos.getLast() - arrivalsNanos.getFirst()) / 1e9;
-        String qa = get("http://127.0.0.1:18411/v1/queues/fragile-shared");
-        String qb = get("http://127.0.0.1:18412/v1/queues/fragile-shared");
+        double rate = (arrivalsNanos.size() - 1) / span;
+        int delivered = Math.max(1, arrivalsNanos.size());
+        String sa = get(qa);
+        String sb = get(qb);
         System.out.printf(
                 Locale.ROOT,
-                "replicas: 2 Levee workers, one Redis budget of %d/s: %,d tasks delivered in %.1f s (%.1f/s together);"
-                        + " busiest 1 s window %d (limit %.1f); budgets %s / %s%n",
+                "replicas%s: 2 Levee workers, one Redis budget of %d/s: %,d tasks (POSTed in %.1f s while paused, %d"
+                        + " delivered before resume) delivered in %.1f s (%.1f/s together, %.2f x the budget);"
+                        + " busiest 1 s window %d (limit %.1f); budgets %s / %s; rate now %s / %s, cuts %s / %s;"
+                        + " Redis commands %.1f per delivered task (server-wide); cpu ms per delivered task: levee"
+                        + " %.2f + %.2f, backend %.2f, beam.smp %.2f, redis %.2f; load average %s -> %s%n",
+                label.isEmpty() ? "" : " (" + label + ", " + Path.of(jar).getFileName() + ")",
                 N,
                 arrivalsNanos.size(),
+                postSeconds,
+                early,
                 span,
-                (arrivalsNanos.size() - 1) / span,
+                rate,
+                rate / N,
                 busiest,
                 N * 1.05,
-                field(qa, "budget"),
-                field(qb, "budget"));
+                field(sa, "budget"),
+                field(sb, "budget"),
+                field(sa, "rate"),
+                field(sb, "rate"),
+                field(sa, "cuts"),
+                field(sb, "cuts"),
+                commands / (double) delivered,
+                (cpu1[0] - cpu0[0]) / delivered,
+                (cpu1[1] - cpu0[1]) / delivered,
+                (cpu1[2] - cpu0[2]) / delivered,
+                (cpu1[3] - cpu0[3]) / delivered,
+                (cpu1[4] - cpu0[4]) / delivered,
+                load0,
+                loadAverage());
         stop(a);
         stop(b);
         return busiest <= N * 1.05;
+    }
+
+    static long backendPid = -1;
+
+    /** Commands Redis processed so far (all clients: the figure is only as good as Redis is quiet otherwise). */
+    static long redisCommands() {
+        try (var jedis = new redis.clients.jedis.Jedis(URI.create(REDIS))) {
+            Matcher m = Pattern.compile("total_commands_processed:(\\d+)").matcher(jedis.info("stats"));
+            return m.find() ? Long.parseLong(m.group(1)) : 0;
+        } catch (RuntimeException e) {
+            return 0;
+        }
     }
 
     // ---------------------------------------------------------------- phase 4: sync vs async, 80 ms backend
@@ -523,6 +612,11 @@ public final class Fragile {
     // ---------------------------------------------------------------- Levee processes
 
     static Process levee(int port, String queue, List<String> extra, List<Process> started) throws Exception {
+        return levee(port, queue, extra, started, JAR);
+    }
+
+    static Process levee(int port, String queue, List<String> extra, List<Process> started, String jar)
+            throws Exception {
         List<String> command = new ArrayList<>(List.of(
                 javaBin,
                 "--sun-misc-unsafe-memory-access=allow",
@@ -545,7 +639,7 @@ public final class Fragile {
                 "-Dlevee.queues.sync80.delivery.max-rate=2000",
                 "-Dlevee.queues.sync80.delivery.max-in-flight=64"));
         command.addAll(extra);
-        command.addAll(List.of("-jar", root.resolve("target/levee.jar").toString()));
+        command.addAll(List.of("-jar", root.resolve(jar).toString()));
         Process p = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(root.resolve("target/bench/fragile-levee-" + port + ".log")
