@@ -44,7 +44,7 @@ class AmqpInteropIT {
 
     @Test
     void aMessageWithOnlyABodyAndAContentTypeIsHandledUnderADerivedId() {
-        TaskFeed.awaitDeclared(PLAIN);
+        TaskFeed.awaitConsumed(PLAIN);
         AMQP.BasicProperties onlyContentType = new AMQP.BasicProperties.Builder()
                 .contentType("application/json")
                 .build();

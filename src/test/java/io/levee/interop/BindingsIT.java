@@ -46,7 +46,7 @@ class BindingsIT {
 
     @Test
     void aFanoutExchangeDeliversACopyToEveryBoundQueue() {
-        awaitDeclared();
+        awaitConsumed();
 
         publish("it-bind-orders-copies", "ignored", "{\"copy\":1}");
 
@@ -58,7 +58,7 @@ class BindingsIT {
 
     @Test
     void aTopicExchangeRoutesOnlyMatchingKeysToTheBoundQueue() {
-        awaitDeclared();
+        awaitConsumed();
 
         publish("it-bind-regions", "orders.us.ny", "{\"region\":\"us\"}");
         publish("it-bind-regions", "orders.eu.de", "{\"region\":\"eu\"}");
@@ -71,7 +71,7 @@ class BindingsIT {
 
     @Test
     void aDirectBindingToLeveeTasksCopiesEveryTaskOfAnotherQueue() {
-        awaitDeclared();
+        awaitConsumed();
 
         publish("levee.tasks", "it-bind-orders", "{\"submitted\":1}");
 
@@ -85,9 +85,9 @@ class BindingsIT {
                 is("it-bind-http-copy"));
     }
 
-    private static void awaitDeclared() {
+    private static void awaitConsumed() {
         List.of("it-bind-orders", "it-bind-audit", "it-bind-eu", "it-bind-http-copy")
-                .forEach(TaskFeed::awaitDeclared);
+                .forEach(TaskFeed::awaitConsumed);
     }
 
     private static void publish(String exchange, String routingKey, String body) {

@@ -56,7 +56,7 @@ class JmsInteropIT {
 
     @Test
     void fiftyTextAndFiftyBytesMessagesFromAJmsProducerAreAllHandledWithTheirJmsProperties() throws Exception {
-        TaskFeed.awaitDeclared(IN);
+        TaskFeed.awaitConsumed(IN);
 
         List<JmsApplication.Sent> sent = JNDI.run(() -> JmsApplication.send(IN, 50, 50));
 
@@ -113,7 +113,7 @@ class JmsInteropIT {
 
     @Test
     void aPlainCreateQueueOfALeveeQueueFailsBecauseItDeclaresAClassicQueue() throws Exception {
-        TaskFeed.awaitDeclared(IN);
+        TaskFeed.awaitConsumed(IN);
 
         JMSException failure = JNDI.run(() -> JmsApplication.plainCreateQueue(IN));
 

@@ -55,6 +55,18 @@ public final class TaskFeed {
     }
 
     /** Waits (30 s at most) until the queue exists on the broker. */
+    /**
+     * Waits until Levee consumes the queue, which it does only after declaring and binding it: what a test needs before
+     * it publishes through an exchange ({@code levee.tasks} or a configured binding's). A queue that merely exists may
+     * not be bound yet, and a task published then goes to {@code levee.unroutable}.
+     */
+    public static void awaitConsumed(String queue) {
+        Awaitility.await("queue " + queue + " consumed")
+                .atMost(Duration.ofSeconds(30))
+                .ignoreExceptions()
+                .until(() -> TestBroker.consumers(queue) > 0);
+    }
+
     public static void awaitDeclared(String queue) {
         Awaitility.await("queue " + queue + " declared")
                 .atMost(Duration.ofSeconds(30))

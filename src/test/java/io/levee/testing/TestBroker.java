@@ -80,6 +80,16 @@ public final class TestBroker implements BeforeAllCallback {
         }
     }
 
+    /** Consumers on a queue. */
+    public static long consumers(String queue) {
+        try (Connection c = connect();
+                Channel ch = c.createChannel()) {
+            return ch.queueDeclarePassive(queue).getConsumerCount();
+        } catch (IOException | TimeoutException e) {
+            throw new IllegalStateException("cannot read consumers of " + queue, e);
+        }
+    }
+
     /** Publishes raw bytes with the given properties, waiting for the broker's confirm. */
     public static void publish(String exchange, String routingKey, AMQP.BasicProperties props, byte[] body) {
         try (Connection c = connect();
