@@ -18,7 +18,7 @@ import java.util.function.Predicate;
  *   <li>the circuit (Helidon Fault Tolerance's {@link CircuitBreaker}, MicroProfile {@code @CircuitBreaker}
  *       semantics) to let it through: while it is open nothing is sent, the request just waits, so a task spends no
  *       attempt on a downstream known to be failing;
- *   <li>a permit from the {@link PermitBudget} (reserved, then waited for: see {@link PermitBudget#reserve}), whose rate an {@link AimdRate} sets from the latencies and throttling
+ *   <li>a permit from the {@link PermitBudget}, whose rate an {@link AimdRate} sets from the latencies and throttling
  *       answers seen.
  * </ol>
  *
@@ -51,7 +51,7 @@ public final class AdaptivePace {
     private final LongSupplier nanoTime;
     private final Duration maxWait;
     private volatile double ceiling;
-    private volatile double budgetRate;
+    private double budgetRate;
     private long cutsSeen;
     private volatile long holdUntil;
     private long circuitOpened;
@@ -154,26 +154,8 @@ public final class AdaptivePace {
                 wait = CIRCUIT_POLL_NANOS;
             } else {
                 syncRate();
-                double rate = budgetRate;
-                long asked = nanoTime.getAsLong();
-                long turn = budget.reserve(deadline - asked);
-                if (turn < 0) {
-                    wait = -turn;
-                } else {
-                    // The permit is this request's at turn ns after it was asked. A thread
-                    // that wakes later than that sends later, and the next turns do not move: woken more than half
-                    // a turn late, it would bunch with the next one, so the permit goes unused and it asks again.
-                    long turnAt = asked + turn;
-                    long answered = nanoTime.getAsLong();
-                    if (turnAt > answered) {
-                        Thread.sleep(Duration.ofNanos(turnAt - answered));
-                    }
-                    if (nanoTime.getAsLong() - Math.max(turnAt, answered) > 0.5e9 / rate) {
-                        continue;
-                    }
-                    if (holdUntil > nanoTime.getAsLong()) {
-                        continue; // the downstream asked for a pause meanwhile: this permit goes unused
-                    }
+                wait = budget.tryTake();
+                if (wait == 0) {
                     if (send(request)) {
                         return;
                     }

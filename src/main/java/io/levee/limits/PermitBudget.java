@@ -13,18 +13,6 @@ public interface PermitBudget {
      */
     long tryTake();
 
-    /**
-     * Takes the next permit that is free within {@code maxWaitNanos}, reserving it if it is not free yet, so that a
-     * caller who wakes a little late for its turn still gets it and no other caller can take it meanwhile.
-     *
-     * @return {@code >= 0}: the permit is the caller's, to be used after that many nanoseconds; {@code < 0}: none was
-     *     taken, ask again in {@code -result} nanoseconds (more than {@code maxWaitNanos} when none is free in time)
-     */
-    default long reserve(long maxWaitNanos) {
-        long wait = tryTake();
-        return wait == 0 ? 0 : -wait;
-    }
-
     /** Permits per second from now on. */
     void rate(double perSecond);
 

@@ -65,57 +65,20 @@ public final class SharedBudget implements PermitBudget {
             return fallback.tryTake();
         }
         try {
-            replaceRateIfStale();
+            if (rateStale) {
+                shared.replaceConfiguration(LocalBudget.configuration(rate), TokensInheritanceStrategy.AS_IS);
+                rateStale = false;
+            }
             var probe = shared.tryConsumeAndReturnRemaining(1);
-            answered();
+            if (inFallback) {
+                inFallback = false;
+                LOG.info(() -> "Redis answers again: delivery to '" + queue + "' takes its permits from the shared"
+                        + " budget of " + rate + "/s");
+            }
             return probe.isConsumed() ? 0 : Math.max(1, probe.getNanosToWaitForRefill());
         } catch (RuntimeException e) {
             fallBack(e);
             return fallback.tryTake();
-        }
-    }
-
-    /**
-     * Reserves the next permit in Redis, in one round trip, even when it is not free yet: the caller sleeps until its
-     * turn and then sends. Sessions that asked for a permit and were told to come back (as {@link #tryTake()} does)
-     * all came back at once, late on a loaded machine, and each late return was time in which the shared bucket of
-     * one permit stood full and refilled nothing: two replicas delivered 0.59 x the budget that way. Reserved turns
-     * are evenly spaced in Redis however late their callers wake.
-     */
-    @Override
-    public long reserve(long maxWaitNanos) {
-        if (inFallback && nanoTime.getAsLong() < fallbackUntil) {
-            return PermitBudget.super.reserve(maxWaitNanos);
-        }
-        long max = Math.max(1, maxWaitNanos);
-        try {
-            replaceRateIfStale();
-            long[] turn = {0};
-            boolean taken = shared.asBlocking().tryConsume(1, max, nanos -> turn[0] = nanos);
-            answered();
-            return taken ? turn[0] : -(max + 1);
-        } catch (InterruptedException e) {
-            // The strategy above only records the time to wait; it never sleeps, so nothing interrupts it.
-            Thread.currentThread().interrupt();
-            return -(max + 1);
-        } catch (RuntimeException e) {
-            fallBack(e);
-            return PermitBudget.super.reserve(maxWaitNanos);
-        }
-    }
-
-    private void replaceRateIfStale() {
-        if (rateStale) {
-            shared.replaceConfiguration(LocalBudget.configuration(rate), TokensInheritanceStrategy.AS_IS);
-            rateStale = false;
-        }
-    }
-
-    private void answered() {
-        if (inFallback) {
-            inFallback = false;
-            LOG.info(() -> "Redis answers again: delivery to '" + queue + "' takes its permits from the shared"
-                    + " budget of " + rate + "/s");
         }
     }
 

@@ -3,10 +3,8 @@ package io.levee.limits;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 import static org.hamcrest.Matchers.is;
-import static org.hamcrest.Matchers.lessThan;
 import static org.hamcrest.Matchers.lessThanOrEqualTo;
 
-import io.github.bucket4j.TimeMeter;
 import io.github.bucket4j.distributed.proxy.ProxyManager;
 import io.github.bucket4j.distributed.serialization.Mapper;
 import io.github.bucket4j.redis.jedis.Bucket4jJedis;
@@ -85,37 +83,6 @@ class SharedBudgetIT {
         assertThat(replicas.getFirst().state().budget(), is("shared"));
     }
 
-    /**
-     * Sessions of two replicas that ask at the same instant each get their own turn, one every 1/rate s, reserved in
-     * Redis: none is told to come back and poll (when the budget only answered "taken" or "come back in 50 ms", all
-     * sessions came back at once, late on a loaded machine, and the bucket of one permit refilled nothing while it
-     * stood full: two replicas delivered 0.59 x the budget). Waking late loses no turn.
-     */
-    @Test
-    void sessionsAskingAtOnceReserveConsecutiveTurns() {
-        AtomicLong clock = new AtomicLong(System.currentTimeMillis() * 1_000_000);
-        long second = Duration.ofSeconds(1).toNanos();
-        SharedBudget a = new SharedBudget("q", proxies(REDIS, clock), key, 20, () -> 2, clock::get);
-        SharedBudget b = new SharedBudget("q", proxies(REDIS, clock), key, 20, () -> 2, clock::get);
-
-        assertThat(a.reserve(second), is(0L));
-        assertThat(b.reserve(second), is(Duration.ofMillis(50).toNanos()));
-        assertThat(a.reserve(second), is(Duration.ofMillis(100).toNanos()));
-        assertThat(b.reserve(second), is(Duration.ofMillis(150).toNanos()));
-
-        clock.addAndGet(Duration.ofMillis(180).toNanos());
-        assertThat(
-                "the sessions woke 30 ms after the last turn: the next is still 200 ms after the first",
-                a.reserve(second),
-                is(Duration.ofMillis(20).toNanos()));
-        assertThat(
-                "a turn beyond the longest wait is not taken",
-                b.reserve(Duration.ofMillis(40).toNanos()),
-                lessThan(-Duration.ofMillis(40).toNanos()));
-        assertThat("nor reserved", b.reserve(second), is(Duration.ofMillis(70).toNanos()));
-        assertThat(a.mode(), is("shared"));
-    }
-
     @Test
     void unreachableRedisFallsBackToThisReplicasShare() {
         AtomicLong clock = new AtomicLong();
@@ -141,26 +108,6 @@ class SharedBudgetIT {
         JedisPooled client = new JedisPooled(redis, 300);
         clients.add(client);
         return Bucket4jJedis.casBasedBuilder(client).keyMapper(Mapper.STRING).build();
-    }
-
-    /** Buckets in Redis on the given clock (it starts at the wall clock's time) instead of the system's, for tests. */
-    private ProxyManager<String> proxies(URI redis, AtomicLong clock) {
-        JedisPooled client = new JedisPooled(redis, 300);
-        clients.add(client);
-        return Bucket4jJedis.casBasedBuilder(client)
-                .keyMapper(Mapper.STRING)
-                .clientClock(new TimeMeter() {
-                    @Override
-                    public long currentTimeNanos() {
-                        return clock.get();
-                    }
-
-                    @Override
-                    public boolean isWallClockBased() {
-                        return true; // bucket4j accepts no other clock for buckets in Redis
-                    }
-                })
-                .build();
     }
 
     /** The most starts in any window [t, t + 1 s) that begins at a start. */
