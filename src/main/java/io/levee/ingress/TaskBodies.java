@@ -83,7 +83,9 @@ final class TaskBodies {
         try {
             // Unencoded with a declared length (nearly every request): read into an array of exactly that size.
             boolean identity = encoding.equals("identity") || encoding.isEmpty();
-            return identity && declared >= 0 ? readDeclared(in, (int) declared, limit) : readLimited(in, limit);
+            return identity && declared >= 0 && declared <= Integer.MAX_VALUE - 8
+                    ? readDeclared(in, (int) declared, limit)
+                    : readLimited(in, limit);
         } catch (ZipException | EOFException e) {
             throw new ProblemException(
                     ProblemType.INVALID_CONTENT_ENCODING, "the body is not valid " + encoding + ": " + e.getMessage());
@@ -112,7 +114,8 @@ final class TaskBodies {
         byte[] data = new byte[length];
         int n = in.readNBytes(data, 0, length);
         if (n < length) {
-            throw new EOFException("the body ended after " + n + " of the " + length + " bytes declared");
+            // Not an EOFException: that is a broken gzip stream's, answered as an encoding error.
+            throw new IOException("the body ended after " + n + " of the " + length + " bytes declared");
         }
         if (in.read() != -1) {
             // More than declared: never from a well-behaved HTTP/1.1 stream, refused like any body over its limit.

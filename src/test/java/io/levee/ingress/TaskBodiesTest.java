@@ -20,6 +20,22 @@ class TaskBodiesTest {
     }
 
     @Test
+    void aBodyShorterThanItsDeclaredLengthIsAnUnreadableRequestNotAnEncodingError() {
+        ProblemException e = assertThrows(
+                ProblemException.class, () -> TaskBodies.read(new ByteArrayInputStream(b("{}")), null, "10", 100));
+        assertThat(e.type(), is(ProblemType.INVALID_REQUEST));
+        assertThat(e.getMessage(), containsString("ended after 2 of the 10 bytes"));
+    }
+
+    @Test
+    void aBodyOfItsDeclaredLengthIsReadWhole() {
+        assertThat(
+                new String(
+                        TaskBodies.read(new ByteArrayInputStream(b("{\"a\":1}")), "", "7", 7), StandardCharsets.UTF_8),
+                is("{\"a\":1}"));
+    }
+
+    @Test
     void batchItemsKeepTheirExactBytes() {
         List<TaskBodies.Item> items = TaskBodies.parseBatch(b("[ {\"a\" : 1},\"two\",3.0e1 ,[null] ]"), 10);
         assertThat(
