@@ -86,6 +86,7 @@ public final class Faults {
         if (scenarios.isEmpty()) {
             scenarios.addAll(List.of("3", "4", "5"));
         }
+        ensureDatabase();
         sql("create table " + table
                 + " (task_id text not null, attempt int, pid bigint, at timestamptz default now())");
         sql("create table " + table + "_accepted (task_id text primary key)");
