@@ -2,6 +2,8 @@ package com.example.orders;
 
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -23,6 +25,11 @@ public class OrderStore {
     @Inject
     OrderStore(DataSource db) {
         this.db = db;
+    }
+
+    /** Creates the bean, and so the table, when the application starts: not at the first order or query. */
+    void onStart(@Observes @Initialized(ApplicationScoped.class) Object started) {
+        // The observer's bean instance is this one: @PostConstruct has run by now.
     }
 
     @PostConstruct
