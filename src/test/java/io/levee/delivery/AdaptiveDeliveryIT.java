@@ -53,6 +53,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @AddConfig(key = "levee.queues.it-adaptive-failing.delivery.circuit.delay", value = "500ms")
 @AddConfig(key = "levee.queues.it-adaptive-failing.delivery.circuit.success-threshold", value = "1")
 @AddConfig(key = "levee.queues.it-adaptive-failing.retry-delays", value = "100ms,100ms,100ms,100ms,100ms")
+@AddConfig(key = "levee.queues.it-adaptive-throttled.delivery.url", value = "${levee.test.downstream.url}/throttled")
+@AddConfig(key = "levee.queues.it-adaptive-throttled.delivery.max-rate", value = "20")
+@AddConfig(key = "levee.queues.it-adaptive-throttled.delivery.max-in-flight", value = "1")
+@AddConfig(key = "levee.queues.it-adaptive-throttled.retry-delays", value = "100ms")
 class AdaptiveDeliveryIT {
 
     static final Duration DEADLINE = Duration.ofSeconds(30);
@@ -137,6 +141,25 @@ class AdaptiveDeliveryIT {
                 firstAttempt,
                 greaterThanOrEqualTo(20 - failedRequests));
         assertThat("the circuit held most tasks back", failedRequests, lessThan(20L));
+    }
+
+    @Test
+    void aTooManyRequestsAnswerCutsTheRateAndItsRetryAfterHoldsEveryRequest() throws Exception {
+        DownstreamStub.script("/throttled", 429);
+        DownstreamStub.retryAfter("/throttled", "1");
+        List<String> ids = TaskFeed.publish("it-adaptive-throttled", 5);
+
+        await("every task delivered").atMost(DEADLINE).until(() -> okKeys("/throttled")
+                .containsAll(ids));
+        List<DownstreamStub.Arrival> arrivals = DownstreamStub.arrivals("/throttled");
+        assertThat(arrivals.getFirst().answered(), is(429));
+        assertThat(
+                "the next request waited out the Retry-After of 1 s",
+                Duration.ofNanos(arrivals.get(1).nanos() - arrivals.getFirst().nanos()),
+                greaterThanOrEqualTo(Duration.ofMillis(950)));
+        JsonNode pace = delivery("it-adaptive-throttled");
+        assertThat("the 429 cut the rate: " + pace, pace.get("cuts").asLong(), greaterThanOrEqualTo(1L));
+        assertThat(get("/metrics?scope=application").body(), containsString("levee_delivery_rate_cuts_total{"));
     }
 
     private JsonNode delivery(String queue) {

@@ -36,6 +36,7 @@ public final class DownstreamStub implements BeforeAllCallback, AfterAllCallback
     private static final Map<String, Deque<Integer>> SCRIPTS = new ConcurrentHashMap<>();
     private static final Map<String, Integer> STEADY = new ConcurrentHashMap<>();
     private static final Map<String, java.time.Duration> DELAYS = new ConcurrentHashMap<>();
+    private static final Map<String, String> RETRY_AFTER = new ConcurrentHashMap<>();
     /** Sends the delayed answers; a daemon thread, so it never holds the test JVM. */
     private static final ScheduledExecutorService LATER = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "downstream-stub-later");
@@ -98,6 +99,11 @@ public final class DownstreamStub implements BeforeAllCallback, AfterAllCallback
         DELAYS.put(path, delay);
     }
 
+    /** Sends {@code Retry-After: value} with every answer to {@code path} that is not a 2xx. */
+    public static void retryAfter(String path, String value) {
+        RETRY_AFTER.put(path, value);
+    }
+
     /** The requests that arrived at {@code path} so far, in order of arrival. */
     public static List<Arrival> arrivals(String path) {
         return ARRIVALS.stream().filter(a -> a.path().equals(path)).toList();
@@ -124,18 +130,22 @@ public final class DownstreamStub implements BeforeAllCallback, AfterAllCallback
                 status));
         java.time.Duration delay = DELAYS.getOrDefault(path, java.time.Duration.ZERO);
         if (delay.isZero()) {
-            reply(exchange, status);
+            reply(exchange, status, path);
         } else {
             // A slowed backend: the answer goes out later from the scheduler; the exchange stays open until then.
             ScheduledFuture<?> unused =
-                    LATER.schedule(() -> reply(exchange, status), delay.toNanos(), TimeUnit.NANOSECONDS);
+                    LATER.schedule(() -> reply(exchange, status, path), delay.toNanos(), TimeUnit.NANOSECONDS);
         }
     }
 
-    private static void reply(HttpExchange exchange, int status) {
+    private static void reply(HttpExchange exchange, int status, String path) {
         byte[] answer = ("{\"status\":" + status + "}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
         try {
             exchange.getResponseHeaders().set("Content-Type", "application/json");
+            String retryAfter = RETRY_AFTER.get(path);
+            if (retryAfter != null && (status < 200 || status >= 300)) {
+                exchange.getResponseHeaders().set("Retry-After", retryAfter);
+            }
             exchange.sendResponseHeaders(status, answer.length);
             try (OutputStream out = exchange.getResponseBody()) {
                 out.write(answer);
