@@ -19,12 +19,15 @@ import com.marcnuri.helm.TemplateCommand;
 import io.levee.config.LeveeConfig;
 import io.levee.config.QueueSettings;
 import io.levee.testing.TestConfig;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -73,6 +76,80 @@ class HelmChartTest {
                 "optional objects are off by default",
                 docs.keySet().stream().map(k -> k.substring(0, k.indexOf('/'))).collect(Collectors.toSet()),
                 is(Set.of("Deployment", "Service", "Secret", "PodDisruptionBudget")));
+    }
+
+    @Test
+    void theDefaultImageIsTheOneTheImageBuildProduces() throws Exception {
+        Matcher built =
+                Pattern.compile("<levee\\.image>([^<]+)</levee\\.image>").matcher(Files.readString(Path.of("pom.xml")));
+        assertThat("pom.xml names the image it builds (profile image)", built.find(), is(true));
+
+        Map<String, Map<String, Object>> docs = render(template());
+        for (String role : ROLES) {
+            assertThat(
+                    role, container(docs.get("Deployment/shop-levee-" + role)).get("image"), is(built.group(1)));
+        }
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void workersScaleOnTaskWaitThroughAPrometheusAdapterMetricWhenAsked() {
+        Map<String, Map<String, Object>> docs = render(template()
+                .set("worker.autoscaling.mode", "wait")
+                .set("worker.autoscaling.minReplicas", 2)
+                .set("worker.autoscaling.maxReplicas", 8)
+                .set("worker.autoscaling.wait.targetAverageValue", "3"));
+
+        Map<String, Object> hpa = docs.get("HorizontalPodAutoscaler/shop-levee-worker");
+        assertThat(path(hpa, "spec", "scaleTargetRef", "name"), is("shop-levee-worker"));
+        assertThat(path(hpa, "spec", "minReplicas"), is(2));
+        assertThat(path(hpa, "spec", "maxReplicas"), is(8));
+        Map<String, Object> metric = ((List<Map<String, Object>>) path(hpa, "spec", "metrics")).get(0);
+        assertThat(metric.get("type"), is("Pods"));
+        assertThat(
+                "the series docs/deployment.md's adapter rule serves",
+                path(metric, "pods", "metric", "name"),
+                is("levee_task_wait_p95_seconds"));
+        assertThat(path(metric, "pods", "target", "type"), is("AverageValue"));
+        assertThat(path(metric, "pods", "target", "averageValue"), is("3"));
+        assertThat(
+                "replicas left to the HPA",
+                (Map<String, Object>) path(docs.get("Deployment/shop-levee-worker"), "spec"),
+                not(hasKey("replicas")));
+        assertThat(
+                "the gateways keep their own replicas",
+                path(docs.get("Deployment/shop-levee-gateway"), "spec", "replicas"),
+                is(2));
+        assertThat(docs.keySet(), not(hasItem("ScaledObject/shop-levee-worker")));
+        assertThat(docs.keySet(), not(hasItem("HorizontalPodAutoscaler/shop-levee-gateway")));
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void replicasOfARoleArePreferablySpreadOverNodesByDefaultAndNotAtAllWhenSwitchedOff() {
+        Map<String, Map<String, Object>> soft = render(template());
+        for (String role : ROLES) {
+            Map<String, Object> term = ((List<Map<String, Object>>) path(
+                            soft.get("Deployment/shop-levee-" + role),
+                            "spec",
+                            "template",
+                            "spec",
+                            "affinity",
+                            "podAntiAffinity",
+                            "preferredDuringSchedulingIgnoredDuringExecution"))
+                    .get(0);
+            assertThat(path(term, "podAffinityTerm", "topologyKey"), is("kubernetes.io/hostname"));
+            assertThat(
+                    path(term, "podAffinityTerm", "labelSelector", "matchLabels", "app.kubernetes.io/component"),
+                    is(role));
+        }
+
+        Map<String, Map<String, Object>> none = render(template().set("podAntiAffinity", ""));
+        for (String role : ROLES) {
+            assertThat(
+                    (Map<String, Object>) path(none.get("Deployment/shop-levee-" + role), "spec", "template", "spec"),
+                    not(hasKey("affinity")));
+        }
     }
 
     @Test
@@ -375,6 +452,8 @@ class HelmChartTest {
                 "worker.javaOption|-Xmx2g|javaOption",
                 "gateway.extraConfig.levee\\.role|worker|extraConfig",
                 "podAntiAffinity|always|podAntiAffinity",
+                "worker.autoscaling.wait.targetAverageValue|soon|targetAverageValue",
+                "worker.autoscaling.wait.targetAverageValue|-1|targetAverageValue",
             })
     void invalidValuesAreRejectedByTheSchema(String key, String value, String named) {
         IllegalStateException e = assertThrows(
