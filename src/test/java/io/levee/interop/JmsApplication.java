@@ -1,6 +1,7 @@
 package io.levee.interop;
 
 import jakarta.jms.BytesMessage;
+import jakarta.jms.CompletionListener;
 import jakarta.jms.Connection;
 import jakarta.jms.ConnectionFactory;
 import jakarta.jms.JMSException;
@@ -17,6 +18,9 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import javax.naming.Context;
 import javax.naming.InitialContext;
 import javax.naming.NamingException;
@@ -42,13 +46,32 @@ final class JmsApplication {
     /**
      * Sends {@code texts} TextMessages, then {@code bytes} BytesMessages of JSON to the queue {@code jms/<queue>},
      * each with the properties {@code customerId} (String) and {@code lineCount} (int), a correlation id and the type
-     * {@code order.created}.
+     * {@code order.created}. Like any application that must not lose what it sends, it sends with a {@link
+     * CompletionListener} (the client then waits for the broker's publisher confirm) and returns once every send is
+     * confirmed: a plain {@code send} is fire-and-forget, and messages still in flight when the connection closes
+     * can be lost.
      */
-    static List<Sent> send(String queue, int texts, int bytes) throws NamingException, JMSException {
+    static List<Sent> send(String queue, int texts, int bytes)
+            throws NamingException, JMSException, InterruptedException {
         Context jndi = new InitialContext();
         ConnectionFactory factory = (ConnectionFactory) jndi.lookup("jms/ConnectionFactory");
         Queue destination = (Queue) jndi.lookup("jms/" + queue);
-        List<Sent> sent = new ArrayList<>();
+        List<Message> messages = new ArrayList<>();
+        List<String> bodies = new ArrayList<>();
+        CountDownLatch completed = new CountDownLatch(texts + bytes);
+        ConcurrentLinkedQueue<Exception> failures = new ConcurrentLinkedQueue<>();
+        CompletionListener confirmed = new CompletionListener() {
+            @Override
+            public void onCompletion(Message message) {
+                completed.countDown();
+            }
+
+            @Override
+            public void onException(Message message, Exception exception) {
+                failures.add(exception);
+                completed.countDown();
+            }
+        };
         try (Connection connection = factory.createConnection()) {
             Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
             MessageProducer producer = session.createProducer(destination);
@@ -68,14 +91,26 @@ final class JmsApplication {
                 message.setIntProperty("lineCount", i % 7);
                 message.setJMSCorrelationID("correlation-" + i);
                 message.setJMSType("order.created");
-                producer.send(message);
-                sent.add(new Sent(
-                        message.getJMSMessageID(),
-                        text ? "text" : "bytes",
-                        body,
-                        message.getJMSCorrelationID(),
-                        message.getJMSTimestamp()));
+                producer.send(message, confirmed);
+                messages.add(message);
+                bodies.add(body);
             }
+            if (!completed.await(30, TimeUnit.SECONDS)) {
+                throw new JMSException(completed.getCount() + " sends were not confirmed within 30 s");
+            }
+            if (!failures.isEmpty()) {
+                throw new JMSException(failures.size() + " sends failed, the first: " + failures.peek());
+            }
+        }
+        List<Sent> sent = new ArrayList<>();
+        for (int i = 0; i < messages.size(); i++) {
+            Message message = messages.get(i);
+            sent.add(new Sent(
+                    message.getJMSMessageID(),
+                    i < texts ? "text" : "bytes",
+                    bodies.get(i),
+                    message.getJMSCorrelationID(),
+                    message.getJMSTimestamp()));
         }
         return sent;
     }

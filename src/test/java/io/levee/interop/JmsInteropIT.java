@@ -32,6 +32,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -60,8 +61,15 @@ class JmsInteropIT {
 
         List<JmsApplication.Sent> sent = JNDI.run(() -> JmsApplication.send(IN, 50, 50));
 
-        await("all 100 handled").atMost(DEADLINE).until(() -> sent.stream()
-                .allMatch(s -> Orders.seen.containsKey(withoutPrefix(s.messageId()))));
+        // Every send was confirmed, so a task not handled is in the queue or was lost after it: the failure says which.
+        try {
+            await("all 100 handled").atMost(DEADLINE).until(() -> notHandled(sent) == 0);
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError(
+                    notHandled(sent) + " of 100 confirmed tasks not handled within " + DEADLINE + "; depth of " + IN
+                            + ": " + TestBroker.depth(IN),
+                    e);
+        }
         for (int i = 0; i < sent.size(); i++) {
             JmsApplication.Sent s = sent.get(i);
             Seen task = Orders.seen.get(withoutPrefix(s.messageId()));
@@ -127,6 +135,12 @@ class JmsInteropIT {
             text.append(c).append('\n');
         }
         return text.toString();
+    }
+
+    private static long notHandled(List<JmsApplication.Sent> sent) {
+        return sent.stream()
+                .filter(s -> !Orders.seen.containsKey(withoutPrefix(s.messageId())))
+                .count();
     }
 
     private static String withoutPrefix(String jmsMessageId) {
