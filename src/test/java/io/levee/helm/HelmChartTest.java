@@ -470,6 +470,14 @@ class HelmChartTest {
         assertThat(e.getMessage(), containsString("worker.autoscaling.mode=keda needs at least one queue"));
     }
 
+    @Test
+    void aJwtKeyWithoutAnIssuerIsRefusedAtInstallNotInACrashLoop() {
+        IllegalStateException e = assertThrows(
+                IllegalStateException.class,
+                () -> template().set("auth.jwt.publicKeySecret", "levee-jwt").call());
+        assertThat(e.getMessage(), containsString("auth.jwt.publicKeySecret needs auth.jwt.issuer"));
+    }
+
     private static TemplateCommand template() {
         return new Helm(CHART).template().withName("shop");
     }
