@@ -235,6 +235,8 @@ public final class Faults {
                 // warm-up after the fault makes "after" comparable (a connection reopened lazily is not missing).
                 warmUp();
                 row.after = Resources.measure(processes, vhostFilter().getFirst(), brokerNode);
+                String missingAfter = row.before.missingIn(row.after);
+                String newAfter = row.after.missingIn(row.before);
                 // The accounting reads the queues once no consumer holds a task: a task prefetched by a worker is
                 // invisible to basic.get and would read as lost. Stopping drains in-flight tasks and returns the rest.
                 for (Levee l : processes) {
@@ -255,6 +257,10 @@ public final class Faults {
                 row.handled = h[1];
                 row.duplicates = h[0] - h[1];
                 row.note = note + b.latencies();
+                if (!missingAfter.isEmpty() || !newAfter.isEmpty()) {
+                    row.note += " connections after vs before: fewer " + (missingAfter.isEmpty() ? "-" : missingAfter)
+                            + "; more " + (newAfter.isEmpty() ? "-" : newAfter) + ";";
+                }
                 if (!parked.isEmpty()) {
                     row.note += " " + parked.size() + " unhandled in faults.dlq or levee.unroutable;";
                 }
@@ -515,9 +521,17 @@ public final class Faults {
         }
 
         Burst burst() throws Exception {
-            AtomicInteger acceptedAtRestore = new AtomicInteger(-1);
+            AtomicInteger rejectedDuringAlarm = new AtomicInteger();
             Burst b = Burst.sendFaultingOnce(tasks(), concurrency(), tasks() / 3, () -> {
-                node.ctl("set_vm_memory_high_watermark", "0.0001");
+                // The clients wait while rabbitmqctl sets the alarm (seconds on a loaded machine), so the rest of the
+                // burst meets a blocked broker instead of finishing before the alarm.
+                Burst.paused = true;
+                try {
+                    node.ctl("set_vm_memory_high_watermark", "0.0001");
+                } finally {
+                    Burst.paused = false;
+                }
+                int before503 = Burst.current.statuses.getOrDefault("503", 0);
                 long peakRss = 0;
                 long peakHeap = 0;
                 long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
@@ -526,13 +540,19 @@ public final class Faults {
                     peakHeap = Math.max(peakHeap, heapUsedKb(gateway.process.pid()));
                     sleep(Duration.ofMillis(500));
                 }
+                rejectedDuringAlarm.set(Burst.current.statuses.getOrDefault("503", 0) - before503);
                 node.ctl("set_vm_memory_high_watermark", "0.4");
-                acceptedAtRestore.set(Burst.current.accepted.size());
                 note = "alarm 10 s after " + tasks() / 3 + " requests; gateway peak RSS " + peakRss / 1024
                         + " MB, heap used " + peakHeap / 1024 + " MB (-Xmx256m);";
             });
-            // Recovery: tasks accepted once the alarm was cleared.
-            note += " " + (b.accepted.size() - acceptedAtRestore.get()) + " accepted after the alarm cleared;";
+            if (rejectedDuringAlarm.get() == 0) {
+                faultFailure.compareAndSet(null, new IllegalStateException("no 503 while the alarm was on"));
+            }
+            // Recovery: a probe burst after the alarm cleared, accounted with the rest.
+            Burst probe = Burst.send(100, 4, sent -> false, () -> {});
+            b.absorb(probe);
+            note += " " + rejectedDuringAlarm.get() + " x 503 during the alarm; after it cleared "
+                    + probe.accepted.size() + " of 100 accepted;";
             return b;
         }
     }
@@ -837,6 +857,17 @@ public final class Faults {
         final Map<String, Long> slowestNanos = new ConcurrentHashMap<>();
 
         final AtomicReference<Throwable> faultError = new AtomicReference<>();
+        /** While true, clients wait before their next submission (a fault being injected). */
+        static volatile boolean paused;
+
+        /** Adds another burst's submissions to this one's accounting. */
+        void absorb(Burst other) {
+            sent.addAndGet(other.sent.get());
+            accepted.addAll(other.accepted);
+            other.statuses.forEach((k, v) -> statuses.merge(k, v, Integer::sum));
+            other.slowestNanos.forEach((k, v) -> slowestNanos.merge(k, v, Math::max));
+        }
+
         /** The burst being sent (a fault step reads how far it got). */
         static volatile Burst current;
 
@@ -884,6 +915,9 @@ public final class Faults {
                                     faulting.set(false);
                                 }
                             });
+                        }
+                        while (paused) {
+                            sleep(Duration.ofMillis(20));
                         }
                         // Like a real client, a submission that found no gateway is sent again (a new task).
                         long until = System.nanoTime() + Duration.ofSeconds(90).toNanos();
@@ -1088,7 +1122,24 @@ public final class Faults {
     // ------------------------------------------------------------------------------------------------- resources
 
     /** Threads of the Levee processes, and broker connections and channels in the harness's virtual host. */
-    record Resources(int threads, int connections, int channels) {
+    record Resources(int threads, int connections, int channels, Map<String, Integer> names) {
+
+        private static final Pattern CONNECTION_NAME = Pattern.compile("\\{\"connection_name\",\"([^\"]*)\"\\}");
+
+        /** Connection names this count has more of than {@code later}, e.g. "levee-settlement x1". */
+        String missingIn(Resources later) {
+            StringBuilder out = new StringBuilder();
+            names.forEach((name, n) -> {
+                int m = later.names.getOrDefault(name, 0);
+                if (m < n) {
+                    out.append(out.isEmpty() ? "" : ", ")
+                            .append(name)
+                            .append(" x")
+                            .append(n - m);
+                }
+            });
+            return out.toString();
+        }
 
         static Resources measure(List<Levee> processes, String vhost, String node) throws Exception {
             int threads = 0;
@@ -1106,20 +1157,23 @@ public final class Faults {
             if (node != null) {
                 cmd.addAll(List.of("-n", node));
             }
-            cmd.addAll(List.of("list_connections", "vhost", "channels"));
+            cmd.addAll(List.of("list_connections", "vhost", "channels", "client_properties"));
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             p.waitFor(30, TimeUnit.SECONDS);
             int connections = 0;
             int channels = 0;
+            Map<String, Integer> names = new TreeMap<>();
             for (String line : out.lines().toList()) {
-                String[] f = line.split("\t");
-                if (f.length == 2 && f[0].equals(vhost)) {
+                String[] f = line.split("\t", 3);
+                if (f.length == 3 && f[0].equals(vhost)) {
                     connections++;
                     channels += Integer.parseInt(f[1].trim());
+                    Matcher m = CONNECTION_NAME.matcher(f[2]);
+                    names.merge(m.find() ? m.group(1) : "(unnamed)", 1, Integer::sum);
                 }
             }
-            return new Resources(threads, connections, channels);
+            return new Resources(threads, connections, channels, names);
         }
 
         @Override
