@@ -3,7 +3,6 @@ package io.levee.messaging;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.ShutdownSignalException;
 import io.levee.messaging.PendingConfirm.Outcome;
-import jakarta.jms.BytesMessage;
 import jakarta.jms.Connection;
 import jakarta.jms.Destination;
 import jakarta.jms.JMSException;
@@ -43,7 +42,7 @@ final class PublishingSession {
      * a session sent until the session closes (note 5 in docs/jms-client-defects.md): with a new message per send it
      * kept up to {@code session-max-sends} bodies alive per session, which the heap had to carry and copy.
      */
-    private final BytesMessage message;
+    private final TaskBytesMessage message = new TaskBytesMessage();
 
     private final int maxSends;
     private final Duration closeGrace;
@@ -62,7 +61,6 @@ final class PublishingSession {
         this.session = session;
         this.producer = producer;
         this.channel = channel;
-        this.message = session.createBytesMessage();
         this.maxSends = maxSends;
         this.closeGrace = closeGrace;
     }
@@ -129,9 +127,8 @@ final class PublishingSession {
         if (!accepting) {
             throw new JMSException("the publishing session is closed or retired");
         }
-        BytesMessage m = message;
-        m.clearBody();
-        m.writeBytes(task.body());
+        TaskBytesMessage m = message;
+        m.refill(task.body());
         PendingConfirm confirm = new PendingConfirm(channel.getNextPublishSeqNo());
         synchronized (pending) {
             pending.addLast(confirm);
