@@ -33,6 +33,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.IntPredicate;
 import java.util.regex.Matcher;
@@ -53,9 +54,18 @@ import java.util.regex.Pattern;
  */
 public final class Faults {
 
-    static final int GATEWAY_PORT = 18110;
-    static final int WORKER_PORT = 18111;
-    static final int PROXY_PORT = 18120;
+    /** The gateway's HTTP port; the worker's is the next one, the proxy's ten above (-Dfaults.port). */
+    static final int GATEWAY_PORT = Integer.getInteger("faults.port", 18110);
+
+    static final int WORKER_PORT = GATEWAY_PORT + 1;
+    static final int PROXY_PORT = GATEWAY_PORT + 10;
+    /** Own node n listens for AMQP on this + n and for Erlang distribution on NODE_DIST_PORT + n. */
+    static final int NODE_PORT = Integer.getInteger("faults.node-port", 5680);
+
+    static final int NODE_DIST_PORT = Integer.getInteger("faults.node-dist-port", 25680);
+    /** Queues an accepted task may wait in on its way to the handler; anywhere else unhandled, it is lost. */
+    static final List<String> WAITING = List.of("faults", "faults.retry.1s");
+
     static final Pattern ID = Pattern.compile("\"id\"\\s*:\\s*\"([^\"]+)\"");
 
     static Path root;
@@ -91,8 +101,10 @@ public final class Faults {
                 + " (task_id text not null, attempt int, pid bigint, at timestamptz default now())");
         sql("create table " + table + "_accepted (task_id text primary key)");
         boolean failed = false;
+        long started = System.nanoTime();
         try {
             for (String s : scenarios) {
+                long scenarioStarted = System.nanoTime();
                 sql("truncate " + table);
                 sql("truncate " + table + "_accepted");
                 Row row =
@@ -106,6 +118,7 @@ public final class Faults {
                             case "7" -> new Scenario7().run();
                             default -> throw new IllegalArgumentException("unknown scenario " + s);
                         };
+                row.seconds = (System.nanoTime() - scenarioStarted) / 1e9;
                 rows.add(row);
                 System.out.println(row.line());
                 failed |= row.lost > 0 || row.error != null;
@@ -118,6 +131,7 @@ public final class Faults {
         System.out.println(Row.HEADER);
         rows.forEach(r -> System.out.println(r.line()));
         long lost = rows.stream().mapToLong(r -> r.lost).sum();
+        System.out.printf(Locale.ROOT, "faults took: %.0f s%n", (System.nanoTime() - started) / 1e9);
         System.out.println("faults lost: " + lost);
         System.exit(failed ? 1 : 0);
     }
@@ -132,6 +146,8 @@ public final class Faults {
         String amqpUri = "amqp://guest:guest@127.0.0.1:5672/" + vhost;
         String brokerNode = null; // rabbitmqctl -n, null for the default node
         String note = "";
+        /** A fault step that failed (a restart never ready): the row is an error, whatever its counts. */
+        final AtomicReference<Throwable> faultFailure = new AtomicReference<>();
 
         abstract String name();
 
@@ -215,23 +231,49 @@ public final class Faults {
                     Thread.sleep(250);
                 }
                 row.drainSeconds = (drainBound().toNanos() - (deadline - System.nanoTime())) / 1e9;
+                // Connections and channels opened on first use are counted in "before" after the warm-up; the same
+                // warm-up after the fault makes "after" comparable (a connection reopened lazily is not missing).
+                warmUp();
+                row.after = Resources.measure(processes, vhostFilter().getFirst(), brokerNode);
+                String missingAfter = row.before.missingIn(row.after);
+                String newAfter = row.after.missingIn(row.before);
+                // The accounting reads the queues once no consumer holds a task: a task prefetched by a worker is
+                // invisible to basic.get and would read as lost. Stopping drains in-flight tasks and returns the rest.
+                for (Levee l : processes) {
+                    l.stop();
+                }
                 Set<String> missing = unhandledIds();
-                Set<String> waiting = QueueScan.ids(scanUri(), queues());
-                Set<String> held = new HashSet<>(missing);
-                held.retainAll(waiting);
+                Map<String, Set<String>> found = QueueScan.ids(scanUri(), queues());
+                Set<String> held = new HashSet<>();
+                Set<String> parked = new HashSet<>();
+                found.forEach((q, ids) -> (WAITING.contains(q) ? held : parked).addAll(ids));
+                held.retainAll(missing);
+                parked.retainAll(missing);
+                parked.removeAll(held);
                 row.held = held.size();
+                // Unhandled and dead-lettered or parked in levee.unroutable counts as lost: the handler never saw it.
                 row.lost = missing.size() - held.size();
                 long[] h = handledCounts();
                 row.handled = h[1];
                 row.duplicates = h[0] - h[1];
-                row.after = Resources.measure(processes, vhostFilter().getFirst(), brokerNode);
-                row.note = note;
+                row.note = note + b.latencies();
+                if (!missingAfter.isEmpty() || !newAfter.isEmpty()) {
+                    row.note += " connections after vs before: fewer " + (missingAfter.isEmpty() ? "-" : missingAfter)
+                            + "; more " + (newAfter.isEmpty() ? "-" : newAfter) + ";";
+                }
+                if (!parked.isEmpty()) {
+                    row.note += " " + parked.size() + " unhandled in faults.dlq or levee.unroutable;";
+                }
                 if (row.lost > 0) {
                     List<String> sample = missing.stream()
                             .filter(id -> !held.contains(id))
                             .limit(5)
                             .toList();
                     row.note += " LOST e.g. " + sample;
+                }
+                faultFailure.compareAndSet(null, b.faultError.get());
+                if (faultFailure.get() != null) {
+                    throw new IllegalStateException("the fault step failed", faultFailure.get());
                 }
             } catch (Exception e) {
                 row.error = e.toString();
@@ -320,7 +362,7 @@ public final class Faults {
                     worker = restart(worker);
                     awaitReady(worker);
                 } catch (Exception e) {
-                    throw new IllegalStateException(e);
+                    faultFailure.set(e);
                 }
             });
             Burst b = Burst.send(tasks(), concurrency(), sent -> false, () -> {});
@@ -479,8 +521,17 @@ public final class Faults {
         }
 
         Burst burst() throws Exception {
-            return Burst.sendFaultingOnce(tasks(), concurrency(), tasks() / 3, () -> {
-                node.ctl("set_vm_memory_high_watermark", "0.0001");
+            AtomicInteger rejectedDuringAlarm = new AtomicInteger();
+            Burst b = Burst.sendFaultingOnce(tasks(), concurrency(), tasks() / 3, () -> {
+                // The clients wait while rabbitmqctl sets the alarm (seconds on a loaded machine), so the rest of the
+                // burst meets a blocked broker instead of finishing before the alarm.
+                Burst.paused = true;
+                try {
+                    node.ctl("set_vm_memory_high_watermark", "0.0001");
+                } finally {
+                    Burst.paused = false;
+                }
+                int before503 = Burst.current.statuses.getOrDefault("503", 0);
                 long peakRss = 0;
                 long peakHeap = 0;
                 long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
@@ -489,10 +540,20 @@ public final class Faults {
                     peakHeap = Math.max(peakHeap, heapUsedKb(gateway.process.pid()));
                     sleep(Duration.ofMillis(500));
                 }
+                rejectedDuringAlarm.set(Burst.current.statuses.getOrDefault("503", 0) - before503);
                 node.ctl("set_vm_memory_high_watermark", "0.4");
                 note = "alarm 10 s after " + tasks() / 3 + " requests; gateway peak RSS " + peakRss / 1024
                         + " MB, heap used " + peakHeap / 1024 + " MB (-Xmx256m);";
             });
+            if (rejectedDuringAlarm.get() == 0) {
+                faultFailure.compareAndSet(null, new IllegalStateException("no 503 while the alarm was on"));
+            }
+            // Recovery: a probe burst after the alarm cleared, accounted with the rest.
+            Burst probe = Burst.send(100, 4, sent -> false, () -> {});
+            b.absorb(probe);
+            note += " " + rejectedDuringAlarm.get() + " x 503 during the alarm; after it cleared "
+                    + probe.accepted.size() + " of 100 accepted;";
+            return b;
         }
     }
 
@@ -535,7 +596,7 @@ public final class Faults {
                     String.join(
                             ",",
                             nodes.stream()
-                                    .map(n -> "127.0.0.1:" + (5680 + n.n()))
+                                    .map(n -> "127.0.0.1:" + (NODE_PORT + n.n()))
                                     .toList()));
             return q;
         }
@@ -616,8 +677,8 @@ public final class Faults {
     }
 
     /**
-     * A RabbitMQ node of the harness's own: node name {@code rel<n>@localhost}, AMQP port 5680+n, distribution port
-     * 25680+n, data under /tmp/levee-rel-<n>, no plugins; run as the rabbitmq user (its Erlang cookie). Dead-letter
+     * A RabbitMQ node of the harness's own: node name {@code rel<n>@localhost}, AMQP port NODE_PORT+n (5680+n),
+     * distribution port NODE_DIST_PORT+n (25680+n), data under /tmp/levee-rel-<n>, no plugins; run as the rabbitmq user (its Erlang cookie). Dead-letter
      * retries into a full queue after 5 s instead of 180 s ({@code dead_letter_worker_publisher_confirm_timeout}).
      */
     record Node(int n) {
@@ -626,7 +687,7 @@ public final class Faults {
         }
 
         String uri() {
-            return "amqp://guest:guest@127.0.0.1:" + (5680 + n) + "/%2F";
+            return "amqp://guest:guest@127.0.0.1:" + (NODE_PORT + n) + "/%2F";
         }
 
         Path dir() {
@@ -649,8 +710,8 @@ public final class Faults {
             String env = String.join(
                     " ",
                     "RABBITMQ_NODENAME=" + name(),
-                    "RABBITMQ_NODE_PORT=" + (5680 + n),
-                    "RABBITMQ_DIST_PORT=" + (25680 + n),
+                    "RABBITMQ_NODE_PORT=" + (NODE_PORT + n),
+                    "RABBITMQ_DIST_PORT=" + (NODE_DIST_PORT + n),
                     "RABBITMQ_MNESIA_BASE=" + dir().resolve("mnesia"),
                     "RABBITMQ_LOG_BASE=" + dir().resolve("log"),
                     "RABBITMQ_ENABLED_PLUGINS_FILE=" + dir().resolve("plugins"),
@@ -762,7 +823,8 @@ public final class Faults {
     }
 
     static void awaitReady(Levee l) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        // A start takes 20 s on two idle cores and over 45 s at a load average of 15-25.
+        long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
         while (System.nanoTime() < deadline) {
             if (!l.process.isAlive()) {
                 throw new IllegalStateException(l.name + " exited; see " + l.log);
@@ -781,7 +843,7 @@ public final class Faults {
             }
             Thread.sleep(200);
         }
-        throw new IllegalStateException(l.name + " not ready within 90 s; see " + l.log);
+        throw new IllegalStateException(l.name + " not ready within 180 s; see " + l.log);
     }
 
     // ------------------------------------------------------------------------------------------------------- load
@@ -791,6 +853,36 @@ public final class Faults {
         final AtomicInteger sent = new AtomicInteger();
         final Set<String> accepted = ConcurrentHashMap.newKeySet();
         final Map<String, Integer> statuses = new ConcurrentHashMap<>();
+        /** The longest a submission waited for its answer, by status. */
+        final Map<String, Long> slowestNanos = new ConcurrentHashMap<>();
+
+        final AtomicReference<Throwable> faultError = new AtomicReference<>();
+        /** While true, clients wait before their next submission (a fault being injected). */
+        static volatile boolean paused;
+
+        /** Adds another burst's submissions to this one's accounting. */
+        void absorb(Burst other) {
+            sent.addAndGet(other.sent.get());
+            accepted.addAll(other.accepted);
+            other.statuses.forEach((k, v) -> statuses.merge(k, v, Integer::sum));
+            other.slowestNanos.forEach((k, v) -> slowestNanos.merge(k, v, Math::max));
+        }
+
+        /** The burst being sent (a fault step reads how far it got). */
+        static volatile Burst current;
+
+        /** The slowest answer of each status, e.g. " slowest answer: 202 0.4 s, 503 5.1 s;". */
+        String latencies() {
+            StringBuilder out = new StringBuilder();
+            new TreeMap<>(slowestNanos).forEach((status, nanos) -> {
+                if (!status.equals("conn-error")) {
+                    out.append(out.isEmpty() ? " slowest answer: " : ", ")
+                            .append(status)
+                            .append(String.format(Locale.ROOT, " %.1f s", nanos / 1e9));
+                }
+            });
+            return out.isEmpty() ? "" : out.append(";").toString();
+        }
 
         /** Sends {@code n} tasks and injects the fault once, when {@code at} requests have been sent. */
         static Burst sendFaultingOnce(int n, int concurrency, int at, Step fault) throws Exception {
@@ -804,6 +896,7 @@ public final class Faults {
 
         static Burst send(int n, int concurrency, IntPredicate faultDue, Runnable fault) throws Exception {
             Burst b = new Burst();
+            current = b;
             AtomicInteger next = new AtomicInteger();
             AtomicBoolean faulting = new AtomicBoolean();
             List<Thread> clients = new ArrayList<>();
@@ -816,10 +909,15 @@ public final class Faults {
                             Thread.ofVirtual().start(() -> {
                                 try {
                                     fault.run();
+                                } catch (RuntimeException e) {
+                                    b.faultError.compareAndSet(null, e);
                                 } finally {
                                     faulting.set(false);
                                 }
                             });
+                        }
+                        while (paused) {
+                            sleep(Duration.ofMillis(20));
                         }
                         // Like a real client, a submission that found no gateway is sent again (a new task).
                         long until = System.nanoTime() + Duration.ofSeconds(90).toNanos();
@@ -842,6 +940,7 @@ public final class Faults {
         /** Whether the gateway answered (any status). */
         boolean submit(int i, String pad) {
             sent.incrementAndGet();
+            long started = System.nanoTime();
             String status;
             try {
                 HttpResponse<String> r = http.send(
@@ -867,6 +966,7 @@ public final class Faults {
                 status = "interrupted";
             }
             statuses.merge(status, 1, Integer::sum);
+            slowestNanos.merge(status, System.nanoTime() - started, Math::max);
             return !status.equals("conn-error");
         }
     }
@@ -989,20 +1089,22 @@ public final class Faults {
 
     /** The ids of the messages in queues, read with basic.get without acknowledging; closing returns them. */
     static final class QueueScan {
-        static Set<String> ids(String uri, List<String> queues) throws Exception {
-            Set<String> ids = new HashSet<>();
+        static Map<String, Set<String>> ids(String uri, List<String> queues) throws Exception {
+            Map<String, Set<String>> ids = new LinkedHashMap<>();
             ConnectionFactory f = new ConnectionFactory();
             f.setUri(uri);
             try (Connection c = f.newConnection("levee-faults-scan")) {
                 for (String q : queues) {
                     Channel ch = c.createChannel();
+                    Set<String> inQueue = ids.computeIfAbsent(q, k -> new HashSet<>());
                     try {
                         GetResponse r;
                         while ((r = ch.basicGet(q, false)) != null) {
                             Object id = r.getProps().getHeaders() == null
                                     ? null
                                     : r.getProps().getHeaders().get("levee-task-id");
-                            ids.add(id != null ? id.toString() : r.getProps().getMessageId());
+                            inQueue.add(
+                                    id != null ? id.toString() : r.getProps().getMessageId());
                         }
                     } catch (IOException missing) {
                         // the queue does not exist
@@ -1020,7 +1122,24 @@ public final class Faults {
     // ------------------------------------------------------------------------------------------------- resources
 
     /** Threads of the Levee processes, and broker connections and channels in the harness's virtual host. */
-    record Resources(int threads, int connections, int channels) {
+    record Resources(int threads, int connections, int channels, Map<String, Integer> names) {
+
+        private static final Pattern CONNECTION_NAME = Pattern.compile("\\{\"connection_name\",\"([^\"]*)\"\\}");
+
+        /** Connection names this count has more of than {@code later}, e.g. "levee-settlement x1". */
+        String missingIn(Resources later) {
+            StringBuilder out = new StringBuilder();
+            names.forEach((name, n) -> {
+                int m = later.names.getOrDefault(name, 0);
+                if (m < n) {
+                    out.append(out.isEmpty() ? "" : ", ")
+                            .append(name)
+                            .append(" x")
+                            .append(n - m);
+                }
+            });
+            return out.toString();
+        }
 
         static Resources measure(List<Levee> processes, String vhost, String node) throws Exception {
             int threads = 0;
@@ -1038,20 +1157,23 @@ public final class Faults {
             if (node != null) {
                 cmd.addAll(List.of("-n", node));
             }
-            cmd.addAll(List.of("list_connections", "vhost", "channels"));
+            cmd.addAll(List.of("list_connections", "vhost", "channels", "client_properties"));
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             p.waitFor(30, TimeUnit.SECONDS);
             int connections = 0;
             int channels = 0;
+            Map<String, Integer> names = new TreeMap<>();
             for (String line : out.lines().toList()) {
-                String[] f = line.split("\t");
-                if (f.length == 2 && f[0].equals(vhost)) {
+                String[] f = line.split("\t", 3);
+                if (f.length == 3 && f[0].equals(vhost)) {
                     connections++;
                     channels += Integer.parseInt(f[1].trim());
+                    Matcher m = CONNECTION_NAME.matcher(f[2]);
+                    names.merge(m.find() ? m.group(1) : "(unnamed)", 1, Integer::sum);
                 }
             }
-            return new Resources(threads, connections, channels);
+            return new Resources(threads, connections, channels, names);
         }
 
         @Override
@@ -1064,7 +1186,7 @@ public final class Faults {
 
     static final class Row {
         static final String HEADER =
-                "scenario | requests | 202 | other statuses | handled | lost | duplicates | held | drain s | threads/conns/channels before -> after | notes";
+                "scenario | requests | 202 | other statuses | handled | lost | duplicates | held | drain s | took s | threads/conns/channels before -> after | notes";
         final String scenario;
         final String command;
         int requests;
@@ -1075,6 +1197,7 @@ public final class Faults {
         long duplicates;
         long held;
         double drainSeconds;
+        double seconds;
         Resources before;
         Resources after;
         String note = "";
@@ -1090,7 +1213,7 @@ public final class Faults {
             other.remove("202");
             return String.format(
                     Locale.ROOT,
-                    "%s | %d | %d | %s | %d | %d | %d | %d | %.1f | %s -> %s | %s%s",
+                    "%s | %d | %d | %s | %d | %d | %d | %d | %.1f | %.0f | %s -> %s | %s%s",
                     scenario,
                     requests,
                     accepted,
@@ -1100,6 +1223,7 @@ public final class Faults {
                     duplicates,
                     held,
                     drainSeconds,
+                    seconds,
                     before,
                     after,
                     note,

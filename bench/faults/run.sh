@@ -4,12 +4,16 @@
 # task ids are recorded in PostgreSQL). Results: docs/reliability.md.
 #   bench/faults/run.sh [SCENARIOS] [--ci]
 #     SCENARIOS  comma-separated, default 3,4,5:
-#                1 broker connections cut by a TCP proxy    3 worker kill -9 mid-drain, restarted
-#                4 gateway kill -9 mid-burst, restarted     5 queue full while retries wait and handlers return tasks
-#     --ci       reduced bursts (2,000 tasks) and drain bounds (40 s): scenarios 3,4,5 in under 3 minutes
-# Exits 1 when any accepted (202) task was lost, i.e. never handled and in no Levee queue at the end.
-# Needs RabbitMQ at 127.0.0.1:5672 (rabbitmqctl on this host), PostgreSQL at 127.0.0.1:5432 (LEVEE_FAULTS_JDBC),
-# ports 18110-18120. Runs in a virtual host made for the run (LEVEE_FAULTS_VHOST to use an existing one).
+#                1 broker connections cut by a TCP proxy        2 broker stop_app/start_app (own node)
+#                3 worker kill -9 mid-drain, restarted          4 gateway kill -9 mid-burst, restarted
+#                5 queue full while retries wait and handlers return tasks (own node)
+#                6 memory alarm (own node)                      7 a node of a 3-node cluster killed (own nodes)
+#     --ci       reduced bursts (1,000 tasks each) and drain bounds (40 s): scenarios 3,4,5 in about 3 minutes
+# Exits 1 when any accepted (202) task was lost: never handled and not waiting in faults or faults.retry.1s at the end.
+# Needs RabbitMQ at 127.0.0.1:5672 (rabbitmqctl on this host), PostgreSQL at 127.0.0.1:5432 (LEVEE_FAULTS_JDBC).
+# Ports: LEVEE_FAULTS_PORT (18110: gateway, +1 worker, +10 proxy); own nodes rel<n>@localhost listen on
+# LEVEE_FAULTS_NODE_PORT+n (5680+n) and LEVEE_FAULTS_NODE_DIST_PORT+n (25680+n).
+# Runs in a virtual host made for the run (LEVEE_FAULTS_VHOST to use an existing one).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
@@ -39,4 +43,6 @@ fi
 args=("$@")
 [ ${#args[@]} -gt 0 ] && [ "${args[0]#--}" = "${args[0]}" ] || args=(3,4,5 "${args[@]}")
 timeout 900 nice java -Dlevee.root=. -Dfaults.vhost="$vhost" -Dfaults.jdbc="$jdbc" -Dfaults.pg.jar="$pg_jar" \
+  -Dfaults.port="${LEVEE_FAULTS_PORT:-18110}" -Dfaults.node-port="${LEVEE_FAULTS_NODE_PORT:-5680}" \
+  -Dfaults.node-dist-port="${LEVEE_FAULTS_NODE_DIST_PORT:-25680}" \
   -cp "target/libs/*:$pg_jar" bench/faults/Faults.java "${args[@]}"

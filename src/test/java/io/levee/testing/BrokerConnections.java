@@ -53,6 +53,22 @@ public final class BrokerConnections {
         }
     }
 
+    /** How many connections of the test virtual host have the client-provided name {@code name}. */
+    public static int count(String name) {
+        try {
+            String vhost = vhost();
+            return (int) output("list_connections", "vhost", "client_properties")
+                    .lines()
+                    .map(line -> line.split("\t", -1))
+                    .filter(columns -> columns.length >= 2
+                            && columns[0].equals(vhost)
+                            && columns[1].contains("{\"connection_name\",\"" + name + "\"}"))
+                    .count();
+        } catch (IOException e) {
+            throw new IllegalStateException("rabbitmqctl failed", e);
+        }
+    }
+
     /**
      * Refuses (false) or allows again (true) new connections of the test user to the test virtual host, so that a
      * test can hold a cut connection down for as long as it looks.

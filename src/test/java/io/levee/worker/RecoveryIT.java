@@ -61,6 +61,10 @@ class RecoveryIT {
 
         List<String> ids = TaskFeed.publish("it-recovery", 50);
         await("tasks flow again").atMost(DEADLINE).until(() -> Recording.seen.containsAll(ids));
+        assertThat(
+                "the pool runs one connection after reconnecting, never the old and the new",
+                BrokerConnections.count("levee-consumers-it-recovery"),
+                is(1));
     }
 
     @Test
