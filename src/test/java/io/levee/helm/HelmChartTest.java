@@ -454,6 +454,12 @@ class HelmChartTest {
                 "podAntiAffinity|always|podAntiAffinity",
                 "worker.autoscaling.wait.targetAverageValue|soon|targetAverageValue",
                 "worker.autoscaling.wait.targetAverageValue|-1|targetAverageValue",
+                "extraConfig.levee\\.idempotency\\.redis-uri|redis://:Pw-1@cache:6379|extraConfig",
+                "worker.extraConfig.levee\\.amqp\\.uri|amqp://levee:Pw-1@rabbit/prod|extraConfig",
+                "gateway.extraConfig.levee\\.amqp\\.tls\\.key-store-password|Pw-1|extraConfig",
+                "extraConfig.levee\\.queues\\.mails\\.delivery\\.url|http://u:Pw-1@mailer/send|extraConfig",
+                "javaOptions|-Dlevee.idempotency.redis-uri=redis://:Pw-1@cache:6379|javaOptions",
+                "worker.javaOptions|-Djavax.net.ssl.trustStorePassword=Pw-1|javaOptions",
             })
     void invalidValuesAreRejectedByTheSchema(String key, String value, String named) {
         IllegalStateException e = assertThrows(
