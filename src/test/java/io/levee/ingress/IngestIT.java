@@ -109,6 +109,29 @@ class IngestIT {
     }
 
     @Test
+    void aRequestIdOutsideTheAllowedCharactersOrLengthIsReplacedInTheAnswerAndTheMessage() throws Exception {
+        try (Connection c = TestBroker.connect();
+                Channel ch = c.createChannel()) {
+            ch.queuePurge(QUEUE);
+            for (String bad :
+                    List.of("req 1\tlevel=SEVERE msg=forged", "x".repeat(129), "<script>", "caf\u00e9", "a/b", "")) {
+                TaskAccepted a = tasks.submitTask(QUEUE, Map.of("n", 1), null, bad, null, null, null, null, null, null);
+                assertThat(bad, a.getRequestId(), allOf(not(bad), matchesPattern("[A-Za-z0-9._:-]{1,128}")));
+                GetResponse got = ch.basicGet(QUEUE, true);
+                assertThat("a confirmed task is in the queue", got != null, is(true));
+                assertThat(got.getProps().getHeaders().get("x-request-id").toString(), is(a.getRequestId()));
+            }
+            String longest = "Aa0._:-".repeat(18) + "xy";
+            assertThat(longest.length(), is(128));
+            assertThat(
+                    tasks.submitTask(QUEUE, Map.of("n", 2), null, longest, null, null, null, null, null, null)
+                            .getRequestId(),
+                    is(longest));
+            ch.queuePurge(QUEUE);
+        }
+    }
+
+    @Test
     void aRepeatedIdempotencyKeyAnswersTheOriginalAndEnqueuesNothing() throws Exception {
         String key = "key-" + UUID.randomUUID();
         long before = TestBroker.depth(QUEUE);
