@@ -9,10 +9,13 @@ import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.startsWith;
 
+import io.helidon.microprofile.testing.junit5.AddBean;
 import io.helidon.microprofile.testing.junit5.AddConfig;
 import io.helidon.microprofile.testing.junit5.HelidonTest;
 import io.levee.testing.TaskFeed;
 import io.levee.testing.TestBroker;
+import io.levee.worker.TaskContext;
+import io.levee.worker.TaskHandler;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.client.WebTarget;
 import java.io.IOException;
@@ -49,12 +52,17 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @AddConfig(key = "mp.jwt.verify.audiences", value = Credentials.AUDIENCE)
 @AddConfig(key = "levee.queues.it-sec-a.max-length", value = "10000")
 @AddConfig(key = "levee.queues.it-sec-b.max-length", value = "10000")
+@AddConfig(key = "levee.queues.it-sec-handled.max-length", value = "1000")
+@AddBean(SecurityIT.Witness.class)
 class SecurityIT {
 
     static final String KEY_FILE = "target/security-it/api-keys";
     static final String JWKS_FILE = "target/security-it/jwks.json";
     static final String A = "it-sec-a";
     static final String B = "it-sec-b";
+    /** A queue with a handler, which every key and test token may also use. */
+    static final String HANDLED = "it-sec-handled";
+
     static final HttpClient HTTP =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -79,8 +87,8 @@ class SecurityIT {
     static List<String> keyLines() {
         List<String> lines = new ArrayList<>();
         lines.add("# test keys, made for this run");
-        KEYS.forEach((name, key) ->
-                lines.add(name + " " + Credentials.sha256Hex(key) + " " + name.replace("2", "") + " " + A));
+        KEYS.forEach((name, key) -> lines.add(
+                name + " " + Credentials.sha256Hex(key) + " " + name.replace("2", "") + " " + A + "," + HANDLED));
         return lines;
     }
 
@@ -406,6 +414,89 @@ class SecurityIT {
         assertThat("nothing reached the other queue", TestBroker.depth(B), is(before));
     }
 
+    /**
+     * Every endpoint, each path trick: without credentials the answer is 400 or 401, never the resource; with a
+     * credential of the endpoint's role for queue A, a trick aimed at queue B is 400, 403, 404 or 405, never 2xx, and
+     * B is left as it was (no task, not paused).
+     */
+    @Test
+    void pathTricksOnEveryEndpointNeitherBypassNorReachAnotherQueue() {
+        TaskFeed.purge(B);
+        long before = TestBroker.depth(B);
+        List<String> wrong = new ArrayList<>();
+        int tried = 0;
+        for (Endpoint e : ENDPOINTS) {
+            for (String path : tricks(e)) {
+                tried++;
+                HttpResponse<String> none = send(e.method(), path, e.body(), null);
+                if (none.statusCode() != 400 && none.statusCode() != 401) {
+                    wrong.add(e.method() + " " + path + " without credentials -> " + none.statusCode());
+                }
+                if (e.queueScoped()) {
+                    HttpResponse<String> r = send(e.method(), path, e.body(), KEYS.get(e.role()));
+                    if (!List.of(400, 403, 404, 405).contains(r.statusCode())) {
+                        wrong.add(e.method() + " " + path + " with A's " + e.role() + " key -> " + r.statusCode() + " "
+                                + r.body());
+                    }
+                }
+            }
+        }
+        assertThat(wrong.toString(), wrong, is(empty()));
+        assertThat("every endpoint was tried with several tricks", tried, is(ENDPOINTS.size() * 12));
+        assertThat("nothing reached the other queue", TestBroker.depth(B), is(before));
+        assertThat(
+                "the other queue was not paused",
+                send(
+                                "GET",
+                                "/v1/queues/" + B,
+                                null,
+                                Credentials.sign(
+                                        Credentials.claims("auditor", List.of("read"), null),
+                                        "RS256",
+                                        "rsa-1",
+                                        RSA.getPrivate()))
+                        .body(),
+                not(containsString("\"paused\":true")));
+    }
+
+    /**
+     * Twelve variants of an endpoint's path: queue-scoped ones aim at queue B from A's namespace; the others are
+     * reached through the open /health path or in another spelling.
+     */
+    private static List<String> tricks(Endpoint e) {
+        if (e.queueScoped()) {
+            String p = e.on(B);
+            String q = "/v1/queues/" + B;
+            return List.of(
+                    p.replace(q, "/v1/queues/" + A + "/%2e%2e/" + B),
+                    p.replace(q, "/v1/queues/" + A + "/..%2F" + B),
+                    p.replace(q, "/v1/queues/" + A + "%2F..%2F" + B),
+                    p.replace(q, "/v1/queues/" + A + "/../" + B),
+                    p.replace(q, "/v1/queues//" + B),
+                    "/" + p,
+                    p.replace(q, "/v1/queues/" + B + ";q=" + A),
+                    p.replace(q, "/v1/queues/" + B + "%3B" + A),
+                    p.replace(q, "/V1/queues/" + B),
+                    p.replace(q, "/v1/queues/" + B.toUpperCase(java.util.Locale.ROOT)),
+                    p.replace(q, "/v1/queues/" + A + "."),
+                    p.replace(q, "/v1/queues/" + B + "."));
+        }
+        String p = e.path();
+        return List.of(
+                "/health/.." + p,
+                "/health/%2e%2e" + p,
+                "/health%2F..%2F" + p.substring(1).replace("/", "%2F"),
+                "/health/..;" + p,
+                "/health;" + p,
+                "/" + p,
+                p.replace("/", "//"),
+                p.toUpperCase(java.util.Locale.ROOT),
+                p.endsWith("/") ? p.substring(0, p.length() - 1) + "./" : p + ".",
+                p + "/.",
+                p.replaceFirst("/", "/./"),
+                "/health/./.." + p);
+    }
+
     @Test
     void theSubmitterTravelsInTheMessage() {
         TaskFeed.purge(A);
@@ -427,6 +518,61 @@ class SecurityIT {
         assertThat(received, hasSize(2));
         assertThat(received.get(0).header("levee-submitted-by"), is("key:submit"));
         assertThat(received.get(1).header("levee-submitted-by"), is("jwt:carol"));
+    }
+
+    /** Records who submitted each task it handles, as the handler sees it. */
+    public static class Witness {
+        static final java.util.concurrent.BlockingQueue<String> SUBMITTERS =
+                new java.util.concurrent.LinkedBlockingQueue<>();
+
+        @TaskHandler(queue = HANDLED)
+        public void handle(String body, TaskContext task) {
+            SUBMITTERS.add(body.replaceAll("\\s", "") + " " + task.submittedBy());
+        }
+    }
+
+    @Test
+    void aHandlerSeesWhoSubmittedTheTask() {
+        Witness.SUBMITTERS.clear();
+        assertThat(
+                send("POST", "/v1/queues/" + HANDLED + "/tasks", "{\"by\":\"key\"}", KEYS.get("submit"))
+                        .statusCode(),
+                is(202));
+        String token = Credentials.sign(
+                Credentials.claims("dave", List.of("submit"), List.of(HANDLED)), "RS256", "rsa-1", RSA.getPrivate());
+        assertThat(
+                send("POST", "/v1/queues/" + HANDLED + "/tasks/batch", "[{\"by\":\"jwt\"}]", token)
+                        .statusCode(),
+                is(202));
+        List<String> seen = new ArrayList<>();
+        await("both tasks handled").atMost(Duration.ofSeconds(30)).until(() -> {
+            Witness.SUBMITTERS.drainTo(seen);
+            return seen.size() >= 2;
+        });
+        assertThat(
+                seen.stream().sorted().toList(),
+                is(List.of("{\"by\":\"jwt\"} jwt:dave", "{\"by\":\"key\"} key:submit")));
+    }
+
+    @Test
+    void theQueueClaimIsOptionalAndMayBeACommaSeparatedString() {
+        Map<String, Object> listed = Credentials.claims("frank", List.of("read"), null);
+        listed.put("levee-queues", HANDLED + ", " + B);
+        String asString = Credentials.sign(listed, "RS256", "rsa-1", RSA.getPrivate());
+        assertThat(send("GET", "/v1/queues/" + B, null, asString).statusCode(), is(200));
+        assertThat(send("GET", "/v1/queues/" + HANDLED, null, asString).statusCode(), is(200));
+        assertThat(
+                "a queue the string does not name",
+                send("GET", "/v1/queues/" + A, null, asString).statusCode(),
+                is(403));
+        String without =
+                Credentials.sign(Credentials.claims("grace", List.of("read"), null), "ES256", "ec-1", EC.getPrivate());
+        for (String q : List.of(A, B, HANDLED)) {
+            assertThat(
+                    "no queue claim: every queue",
+                    send("GET", "/v1/queues/" + q, null, without).statusCode(),
+                    is(200));
+        }
     }
 
     @Test
