@@ -27,6 +27,12 @@ final class TaskBodies {
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .build());
 
+    /**
+     * The largest declared length read into an array of that size before the body arrives; a larger body grows as
+     * its bytes come, so a client that announces much and sends little makes Levee hold little.
+     */
+    static final int PREALLOCATED_MAX = 8 * 1024;
+
     private TaskBodies() {}
 
     /** Refuses anything but {@code application/json} or {@code application/*+json} in UTF-8. */
@@ -106,13 +112,23 @@ final class TaskBodies {
         return data;
     }
 
-    /** Reads a body of a declared length (at most the limit) without the growing buffers of an unknown one. */
+    /**
+     * Reads a body of a declared length (at most the limit): a small one into an array of exactly that size, without
+     * the growing buffers of an unknown one; a larger one as its bytes arrive.
+     */
     private static byte[] readDeclared(InputStream in, int length, long limit) throws IOException {
         if (in == null) {
             return new byte[0];
         }
-        byte[] data = new byte[length];
-        int n = in.readNBytes(data, 0, length);
+        byte[] data;
+        int n;
+        if (length <= PREALLOCATED_MAX) {
+            data = new byte[length];
+            n = in.readNBytes(data, 0, length);
+        } else {
+            data = in.readNBytes(length);
+            n = data.length;
+        }
         if (n < length) {
             // Not an EOFException: that is a broken gzip stream's, answered as an encoding error.
             throw new IOException("the body ended after " + n + " of the " + length + " bytes declared");

@@ -95,8 +95,8 @@ public class TaskIntake {
     Answer submit(
             String queue, Headers headers, InputStream entity, String submittedBy, IngestListener.Request observed) {
         requireAcceptable(queue, headers);
-        try (BodyBudget.Reservation room = reserve(headers, config.ingest().maxBodySize())) {
-            return acceptOne(queue, headers, entity, submittedBy, observed);
+        try (BodyBudget.Reservation room = reserve(headers)) {
+            return acceptOne(queue, headers, room.meter(entity), submittedBy, observed);
         }
     }
 
@@ -144,13 +144,13 @@ public class TaskIntake {
     Answer submitBatch(
             String queue, Headers headers, InputStream entity, String submittedBy, IngestListener.Request observed) {
         requireAcceptable(queue, headers);
-        try (BodyBudget.Reservation room = reserve(headers, config.ingest().batchMaxBodySize())) {
-            return acceptBatch(queue, headers, entity, submittedBy, observed);
+        try (BodyBudget.Reservation room = reserve(headers)) {
+            return acceptBatch(queue, headers, room.meter(entity), submittedBy, observed);
         }
     }
 
-    private BodyBudget.Reservation reserve(Headers headers, long limit) {
-        return bodies.reserve(headers.get("Content-Length"), headers.get("Content-Encoding"), limit, BODY_MEMORY_WAIT);
+    private BodyBudget.Reservation reserve(Headers headers) {
+        return bodies.reserve(headers.get("Content-Length"), headers.get("Content-Encoding"), BODY_MEMORY_WAIT);
     }
 
     /** Room left in {@code levee.ingest.body-memory}, in KiB. */
