@@ -16,7 +16,6 @@ import io.levee.security.Identity;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
-import java.io.InputStream;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -68,8 +67,9 @@ public class TaskRoutes implements HttpService {
         String submittedBy = req.context().get(Identity.class).map(Identity::id).orElse(null);
         IngestListener.Request observed = listener.received(queue, headers.get("traceparent"), batch);
         TaskIntake.Answer answer;
+        DeadlineInputStream body = null;
         try {
-            InputStream body = new DeadlineInputStream(req.content().inputStream(), requestTimeout);
+            body = new DeadlineInputStream(req.content().inputStream(), requestTimeout);
             answer = batch
                     ? intake.submitBatch(queue, headers, body, submittedBy, observed)
                     : intake.submit(queue, headers, body, submittedBy, observed);
@@ -89,9 +89,22 @@ public class TaskRoutes implements HttpService {
                     res,
                     new ProblemException(ProblemType.INTERNAL, "unexpected error; see the server log"),
                     req.path().absolute().path());
+        } finally {
+            if (body != null) {
+                body.finish();
+            }
         }
         res.status(answer.status() == 202 ? Status.ACCEPTED_202 : Status.create(answer.status()));
-        res.send(answer.body());
+        try {
+            res.send(answer.body());
+        } catch (RuntimeException e) {
+            if (body == null || !body.connectionLost()) {
+                throw e;
+            }
+            // The client is gone (its body stalled past the deadline, or it closed or broke the connection): the
+            // answer has nowhere to go, and the web server would log each one as a failed request with a stack trace.
+            LOG.log(Level.FINE, "no answer sent on " + req.path().absolute().path() + ": the connection is gone", e);
+        }
         observed.answered(answer.status());
     }
 
