@@ -27,6 +27,9 @@ import java.util.function.Predicate;
  */
 public final class AdaptivePace {
 
+    private static final java.util.logging.Logger LOG =
+            java.util.logging.Logger.getLogger(AdaptivePace.class.getName());
+
     private static final long MIN_POLL_NANOS = 100_000;
     private static final long CIRCUIT_POLL_NANOS = 20_000_000;
 
@@ -243,6 +246,8 @@ public final class AdaptivePace {
         if (cuts != cutsSeen) {
             cutsSeen = cuts;
             listener.cut(name, rate);
+            LOG.info(() -> "delivery to the downstream of '" + name + "': rate cut to " + round(rate) + "/s ("
+                    + aimd.lastCutReason() + "; cut " + cuts + " since start)");
         }
     }
 

@@ -25,6 +25,12 @@ public final class AimdRate {
     /** Fewer latencies than this in the window are too few to cut on. */
     static final int MIN_SAMPLES = 5;
 
+    /**
+     * Latency cuts need at least this many answers above the threshold: below 20 answers the p95 is the slowest one,
+     * so a single slow answer (a new connection, a pause of this process) would cut on its own.
+     */
+    static final int MIN_SLOW = 2;
+
     private final AdaptiveSettings settings;
     private final LongSupplier nanoTime;
     private final Deque<long[]> latencies = new ArrayDeque<>();
@@ -33,6 +39,7 @@ public final class AimdRate {
     private long cuts;
     private long lastCut;
     private long lastStep;
+    private String lastCutReason = "";
 
     /**
      * @param settings thresholds and steps
@@ -60,6 +67,11 @@ public final class AimdRate {
         return cuts;
     }
 
+    /** Why the rate was last cut, for the log: the p95 and how many answers it was taken over, or throttling. */
+    public synchronized String lastCutReason() {
+        return lastCutReason;
+    }
+
     /** A new ceiling (an operator changed {@code max-rate}): the rate never exceeds it, and starts from it. */
     public synchronized void ceiling(double next) {
         ceiling = next;
@@ -78,8 +90,10 @@ public final class AimdRate {
         long now = nanoTime.getAsLong();
         latencies.addLast(new long[] {now, latency.toNanos()});
         trim(now);
-        if (latencies.size() >= MIN_SAMPLES
-                && p95() > settings.latencyThreshold().toNanos()) {
+        long threshold = settings.latencyThreshold().toNanos();
+        if (latencies.size() >= MIN_SAMPLES && p95() > threshold && above(threshold) >= MIN_SLOW) {
+            lastCutReason = "p95 latency " + p95() / 1_000_000 + " ms over the last " + latencies.size()
+                    + " answers, threshold " + settings.latencyThreshold().toMillis() + " ms";
             cut(now);
         }
         step(now);
@@ -93,6 +107,7 @@ public final class AimdRate {
         if (!settings.enabled() || startNanos < lastCut) {
             return;
         }
+        lastCutReason = "the downstream answered 429 or Retry-After";
         cut(nanoTime.getAsLong());
     }
 
@@ -126,6 +141,10 @@ public final class AimdRate {
         while (!latencies.isEmpty() && latencies.peekFirst()[0] < oldest) {
             latencies.removeFirst();
         }
+    }
+
+    private long above(long threshold) {
+        return latencies.stream().filter(l -> l[1] > threshold).count();
     }
 
     private long p95() {

@@ -75,7 +75,7 @@ class LimitsIT {
     }
 
     @Test
-    void aChangeMadeOnOneReplicaReachesAnotherAndNullRestoresItThere() throws Exception {
+    void aChangeMadeOnOneReplicaIsEnforcedOnAnotherAndNullRestoresItThere() throws Exception {
         Config config = ConfigProvider.getConfig();
         try (LeveeProcess second = LeveeProcess.start(
                 "gateway",
@@ -90,13 +90,20 @@ class LimitsIT {
                             .status(),
                     is(200));
             assertThat(
-                    api.put("/v1/queues/it-ops-ingest/limits", "{\"ingestMaxRate\": 3}")
+                    api.put("/v1/queues/it-ops-ingest/limits", "{\"ingestMaxRate\": 1}")
                             .status(),
                     is(200));
             await("the other replica applies both")
                     .atMost(DEADLINE)
                     .until(() -> current(other, "it-ops-limits", "deliveryMaxRate") == 7.0
-                            && current(other, "it-ops-ingest", "ingestMaxRate") == 3.0);
+                            && current(other, "it-ops-ingest", "ingestMaxRate") == 1.0);
+            int refused = 0;
+            for (int i = 0; i < 5; i++) {
+                if (other.post("/v1/queues/it-ops-ingest/tasks", "{}").status() == 429) {
+                    refused++;
+                }
+            }
+            assertThat("the other replica enforces the ceiling: a burst of 5 at 1/s", refused, greaterThanOrEqualTo(3));
 
             assertThat(
                     api.put("/v1/queues/it-ops-limits/limits", "{\"deliveryMaxRate\": null}")

@@ -38,6 +38,29 @@ class AimdRateTest {
     }
 
     @Test
+    void oneSlowAnswerAmongTheFirstFewDoesNotCut() {
+        request(Duration.ofMillis(10), Duration.ofSeconds(2));
+        for (int i = 0; i < 19; i++) {
+            request(Duration.ofMillis(10), Duration.ofMillis(100));
+        }
+
+        assertThat("below 20 answers the p95 is the slowest; one slow answer alone is no trend", rate.cuts(), is(0L));
+        assertThat(rate.rate(), is(100.0));
+    }
+
+    @Test
+    void twoSlowAnswersAmongFewCut() {
+        request(Duration.ofMillis(10), Duration.ofSeconds(2));
+        for (int i = 0; i < 4; i++) {
+            request(Duration.ofMillis(10), Duration.ofMillis(100));
+        }
+        request(Duration.ofMillis(10), Duration.ofSeconds(2));
+
+        assertThat(rate.cuts(), is(1L));
+        assertThat(rate.lastCutReason(), is("p95 latency 2000 ms over the last 6 answers, threshold 800 ms"));
+    }
+
+    @Test
     void answersToRequestsSentBeforeTheCutDoNotCutAgain() {
         long sentBefore = clock.get();
         for (int i = 0; i < 5; i++) {
