@@ -6,6 +6,7 @@ import static org.hamcrest.Matchers.is;
 import io.levee.config.AdaptiveSettings;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class AimdRateTest {
@@ -15,6 +16,35 @@ class AimdRateTest {
 
     final AtomicLong clock = new AtomicLong(1_000_000_000_000L);
     final AimdRate rate = new AimdRate(SETTINGS, 100, clock::get);
+
+    /** Past the warm-up: the first answer, and the second after it. */
+    @BeforeEach
+    void warmUp() {
+        request(Duration.ofMillis(10), Duration.ofMillis(10));
+        clock.addAndGet(AimdRate.STEP.toNanos());
+    }
+
+    @Test
+    void slowAnswersOfRequestsStartedInTheFirstSecondAfterTheFirstAnswerDoNotCut() {
+        AimdRate cold = new AimdRate(SETTINGS, 100, clock::get);
+        long first = clock.get();
+        clock.addAndGet(Duration.ofMillis(1_800).toNanos());
+        cold.answered(first, Duration.ofMillis(1_800));
+        for (int i = 0; i < 15; i++) {
+            long start = clock.get();
+            clock.addAndGet(Duration.ofMillis(50).toNanos());
+            cold.answered(start, Duration.ofMillis(1_400));
+        }
+        assertThat("the connections of a fresh client: no cut", cold.cuts(), is(0L));
+
+        clock.addAndGet(Duration.ofSeconds(1).toNanos());
+        for (int i = 0; i < 5; i++) {
+            long start = clock.get();
+            clock.addAndGet(Duration.ofMillis(900).toNanos());
+            cold.answered(start, Duration.ofMillis(900));
+        }
+        assertThat("slow once warm: cut", cold.cuts(), is(1L));
+    }
 
     @Test
     void aSlowP95CutsTheRateByHalfOnce() {
