@@ -39,6 +39,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @AddBean(DeadLetterIT.Switchable.class)
 @AddConfig(key = "levee.queues.it-ops-dead.max-length", value = "1000")
 @AddConfig(key = "levee.queues.it-ops-purge.max-length", value = "1000")
+@AddConfig(key = "levee.queues.it-ops-full.max-length", value = "2")
 class DeadLetterIT {
 
     static final Duration DEADLINE = Duration.ofSeconds(60);
@@ -157,6 +158,43 @@ class DeadLetterIT {
         assertThat(purged.status(), is(200));
         assertThat(purged.json().get("purged").asLong(), is(5L));
         assertThat(TestBroker.depth("it-ops-purge.dlq"), is(0L));
+    }
+
+    @Test
+    void aTaskTheQueueRefusesStaysInTheDeadLetterQueueAndMovesOnceThereIsRoom() {
+        TaskFeed.awaitDeclared("it-ops-full.dlq");
+        TaskFeed.purge("it-ops-full");
+        TaskFeed.purge("it-ops-full.dlq");
+        // Filled until the broker refuses a task (reject-publish): a quorum queue checks its max-length (2) before it
+        // takes a message, so it can hold one more than the bound.
+        boolean full = false;
+        for (int i = 0; i < 10 && !full; i++) {
+            try {
+                TaskFeed.publish("it-ops-full", 1);
+            } catch (IllegalStateException refusedByTheBroker) {
+                full = true;
+            }
+        }
+        assertThat("the queue refuses tasks", full, is(true));
+        List<String> parked =
+                List.of(UUID.randomUUID().toString(), UUID.randomUUID().toString());
+        parked.forEach(id -> deadLetter("it-ops-full.dlq", id));
+
+        OperationsClient.Answer refused = api.post("/v1/queues/it-ops-full/dead-letters/replay", "{\"all\":true}");
+        assertThat(refused.raw().body(), refused.status(), is(200));
+        assertThat(refused.json().get("moved").asInt(), is(0));
+        assertThat(refused.json().get("notMoved").size(), is(2));
+        assertThat("nothing left the dead-letter queue", TestBroker.depth("it-ops-full.dlq"), is(2L));
+        assertThat(api.listIds("/v1/queues/it-ops-full/dead-letters", 10), containsInAnyOrder(parked.toArray()));
+
+        TaskFeed.purge("it-ops-full");
+        OperationsClient.Answer moved = api.post("/v1/queues/it-ops-full/dead-letters/replay", "{\"all\":true}");
+        assertThat(moved.raw().body(), moved.json().get("moved").asInt(), is(2));
+        assertThat(TestBroker.depth("it-ops-full.dlq"), is(0L));
+        List<String> arrived = TaskFeed.take("it-ops-full").stream()
+                .map(r -> r.header("levee-task-id"))
+                .toList();
+        assertThat(arrived, containsInAnyOrder(parked.toArray()));
     }
 
     @Test

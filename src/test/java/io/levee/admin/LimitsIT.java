@@ -30,6 +30,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @AddConfig(key = "levee.queues.it-ops-limits.delivery.max-rate", value = "200")
 @AddConfig(key = "levee.queues.it-ops-limits.concurrency", value = "4")
 @AddConfig(key = "levee.queues.it-ops-ingest.max-length", value = "1000")
+@AddConfig(key = "levee.queues.it-ops-inflight.delivery.url", value = "${levee.test.downstream.url}/inflight")
+@AddConfig(key = "levee.queues.it-ops-inflight.delivery.max-rate", value = "200")
+@AddConfig(key = "levee.queues.it-ops-inflight.delivery.max-in-flight", value = "16")
+@AddConfig(key = "levee.queues.it-ops-inflight.concurrency", value = "4")
 class LimitsIT {
 
     static final Duration DEADLINE = Duration.ofSeconds(60);
@@ -72,6 +76,33 @@ class LimitsIT {
         JsonNode reset = api.put("/v1/queues/it-ops-limits/limits", "{\"deliveryMaxRate\": null}")
                 .json();
         assertThat(reset.get("current").get("deliveryMaxRate").asDouble(), is(200.0));
+    }
+
+    @Test
+    void aLowerInFlightBoundSetAtRuntimeSerialisesTheRequests() {
+        DownstreamStub.delay("/inflight", Duration.ofMillis(300));
+        OperationsClient.Answer set = api.put("/v1/queues/it-ops-inflight/limits", "{\"deliveryMaxInFlight\": 1}");
+        assertThat(set.raw().body(), set.status(), is(200));
+        assertThat(set.json().get("current").get("deliveryMaxInFlight").asInt(), is(1));
+        assertThat(set.json().get("configured").get("deliveryMaxInFlight").asInt(), is(16));
+
+        TaskFeed.publish("it-ops-inflight", 4);
+        await("four delivered")
+                .atMost(DEADLINE)
+                .until(() -> DownstreamStub.arrivals("/inflight").size() == 4);
+        List<DownstreamStub.Arrival> arrivals = DownstreamStub.arrivals("/inflight");
+        // Four sessions hold a task each; with one request in flight each waits for the 300 ms answer before it.
+        for (int i = 1; i < arrivals.size(); i++) {
+            long gapMs = (arrivals.get(i).nanos() - arrivals.get(i - 1).nanos()) / 1_000_000;
+            assertThat("gap before request " + i, gapMs, greaterThanOrEqualTo(250L));
+        }
+        assertThat(
+                api.put("/v1/queues/it-ops-inflight/limits", "{\"deliveryMaxInFlight\": null}")
+                        .json()
+                        .get("current")
+                        .get("deliveryMaxInFlight")
+                        .asInt(),
+                is(16));
     }
 
     @Test
