@@ -2,9 +2,11 @@ package io.levee.admin;
 
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.endsWith;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.nullValue;
+import static org.hamcrest.Matchers.startsWith;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.helidon.microprofile.testing.junit5.AddBean;
@@ -31,10 +33,12 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @HelidonTest
 @AddBean(TaskStatusIT.Stepped.class)
 @AddBean(TaskStatusIT.Doomed.class)
+@AddBean(TaskStatusIT.Verbose.class)
 @AddConfig(key = "levee.queues.it-ops-status.retry-delays", value = "2s")
 @AddConfig(key = "levee.queues.it-ops-status-dead.max-length", value = "100")
 @AddConfig(key = "levee.queues.it-ops-status-short.status-ttl", value = "1s")
 @AddConfig(key = "levee.queues.it-ops-status-off.status", value = "false")
+@AddConfig(key = "levee.queues.it-ops-status-big.max-length", value = "100")
 class TaskStatusIT {
 
     static final Duration DEADLINE = Duration.ofSeconds(60);
@@ -74,6 +78,26 @@ class TaskStatusIT {
         public void handle(String body) {
             throw new PermanentTaskFailure("no such order");
         }
+    }
+
+    /** Returns a result over the 4 KiB a status keeps (levee.state.result-max-size). */
+    @ApplicationScoped
+    public static class Verbose {
+        @TaskHandler(queue = "it-ops-status-big")
+        public Map<String, Object> handle(String body) {
+            return Map.of("report", "x".repeat(5_000));
+        }
+    }
+
+    @Test
+    void aResultOverTheSizeLimitIsLeftOutAndSaysSo() {
+        TaskFeed.awaitDeclared("it-ops-status-big");
+        String location =
+                api.post("/v1/queues/it-ops-status-big/tasks", "{\"order\":3}").header("Location");
+        JsonNode done = awaitState(location, "succeeded", 1);
+        assertThat("no result kept", done.has("result"), is(false));
+        assertThat(done.get("resultOmitted").asText(), startsWith("50"));
+        assertThat(done.get("resultOmitted").asText(), endsWith("bytes, over levee.state.result-max-size"));
     }
 
     @Test
