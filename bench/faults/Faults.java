@@ -488,17 +488,37 @@ public final class Faults {
         }
 
         Burst burst() throws Exception {
-            return Burst.sendFaultingOnce(tasks(), concurrency(), tasks() / 3, () -> {
+            AtomicInteger refusedWhileAway = new AtomicInteger();
+            Burst b = Burst.sendFaultingOnce(tasks(), concurrency(), tasks() / 3, () -> {
                 long t0 = System.nanoTime();
-                node.ctl("stop_app");
+                // The clients wait while rabbitmqctl stops the broker (seconds on a loaded machine), so the rest of
+                // the burst meets a stopped broker instead of finishing before it stops.
+                Burst.paused = true;
+                try {
+                    node.ctl("stop_app");
+                } finally {
+                    Burst.paused = false;
+                }
+                int before = Burst.current.sent.get() - Burst.current.accepted.size();
                 node.ctl("start_app");
                 node.ctl("await_startup");
+                refusedWhileAway.set(Burst.current.sent.get() - Burst.current.accepted.size() - before);
                 note = String.format(
                         Locale.ROOT,
                         "stop_app/start_app after %d requests, broker away %.1f s;",
                         tasks() / 3,
                         (System.nanoTime() - t0) / 1e9);
             });
+            if (refusedWhileAway.get() == 0) {
+                faultFailure.compareAndSet(
+                        null, new IllegalStateException("no request refused while the broker was away"));
+            }
+            // Recovery: a probe burst once the broker is back, accounted with the rest.
+            Burst probe = Burst.send(100, 4, sent -> false, () -> {});
+            b.absorb(probe);
+            note += " " + refusedWhileAway.get() + " refused while it was away; after it came back "
+                    + probe.accepted.size() + " of 100 accepted;";
+            return b;
         }
     }
 
