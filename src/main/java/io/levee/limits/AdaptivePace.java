@@ -244,8 +244,10 @@ public final class AdaptivePace {
         }
         long cuts = aimd.cuts();
         if (cuts != cutsSeen) {
+            for (long cut = cutsSeen; cut < cuts; cut++) {
+                listener.cut(name, rate); // each cut counts, even two seen at once
+            }
             cutsSeen = cuts;
-            listener.cut(name, rate);
             LOG.info(() -> "delivery to the downstream of '" + name + "': rate cut to " + round(rate) + "/s ("
                     + aimd.lastCutReason() + "; cut " + cuts + " since start)");
         }

@@ -101,10 +101,13 @@ class AdaptiveDeliveryIT {
         assertThat(metrics, containsString("levee_delivery_rate{"));
         assertThat(metrics, containsString("levee_delivery_rate_cuts_total{"));
         assertThat(metrics, containsString("levee_delivery_circuit_state{"));
+        assertThat(
+                "every cut counted", metric(metrics, "levee_delivery_rate_cuts_total", "it-adaptive-slow"), is((double)
+                        delivery("it-adaptive-slow").get("cuts").asLong()));
     }
 
     @Test
-    void aFailingDownstreamOpensTheCircuitAndWaitingTasksSpendNoAttempt() {
+    void aFailingDownstreamOpensTheCircuitAndWaitingTasksSpendNoAttempt() throws Exception {
         DownstreamStub.always("/failing", 503);
         List<String> ids = TaskFeed.publish("it-adaptive-failing", 20);
 
@@ -113,6 +116,13 @@ class AdaptiveDeliveryIT {
                 .until(() ->
                         delivery("it-adaptive-failing").get("circuitOpened").asLong() >= 2);
         assertThat(delivery("it-adaptive-failing").get("circuit").asText(), is("open"));
+        assertThat(
+                "each opening counted",
+                metric(
+                        get("/metrics?scope=application").body(),
+                        "levee_delivery_circuit_opened_total",
+                        "it-adaptive-failing"),
+                greaterThanOrEqualTo(2.0));
         Set<String> ours = Set.copyOf(ids);
         long failedRequests = DownstreamStub.arrivals("/failing").stream()
                 .filter(a -> ours.contains(a.header("Idempotency-Key")))
@@ -160,6 +170,15 @@ class AdaptiveDeliveryIT {
         JsonNode pace = delivery("it-adaptive-throttled");
         assertThat("the 429 cut the rate: " + pace, pace.get("cuts").asLong(), greaterThanOrEqualTo(1L));
         assertThat(get("/metrics?scope=application").body(), containsString("levee_delivery_rate_cuts_total{"));
+    }
+
+    /** The value of metric {@code name} tagged with {@code queue} in a Prometheus scrape; fails when it is absent. */
+    private static double metric(String scrape, String name, String queue) {
+        return scrape.lines()
+                .filter(l -> l.startsWith(name + "{") && l.contains("queue=\"" + queue + "\""))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no " + name + " for " + queue + " in the scrape"));
     }
 
     private JsonNode delivery(String queue) {
