@@ -38,6 +38,15 @@ public class Broker {
 
     private static final Logger LOG = Logger.getLogger(Broker.class.getName());
 
+    /**
+     * How this replica names itself to the broker: every amqp-client connection it opens carries the client property
+     * {@code levee-replica} = {@code <HOSTNAME>/<pid>} (the pod name in Kubernetes), so that an operator, in the
+     * management UI or {@code rabbitmqctl list_connections client_properties}, and a test can tell apart the
+     * connections of replicas that share a connection name such as {@code levee-admin}.
+     */
+    public static final String REPLICA = System.getenv().getOrDefault("HOSTNAME", "localhost") + "/"
+            + ProcessHandle.current().pid();
+
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
     private static final Duration FIRST_RECONNECT = Duration.ofMillis(250);
 
@@ -371,6 +380,7 @@ public class Broker {
         }
         f.setAutomaticRecoveryEnabled(recovering);
         f.setConnectionTimeout(5_000);
+        f.getClientProperties().put("levee-replica", REPLICA);
         try {
             if (!config.amqpAddresses().isEmpty()) {
                 // Tried in order: the first node that answers; a reconnect starts again from the first.

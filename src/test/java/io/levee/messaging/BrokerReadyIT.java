@@ -9,19 +9,15 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.helidon.microprofile.testing.junit5.AddBean;
 import io.helidon.microprofile.testing.junit5.HelidonTest;
+import io.levee.testing.BrokerConnections;
 import io.levee.testing.TestBroker;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import java.io.IOException;
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Handler;
 import java.util.logging.LogRecord;
@@ -80,63 +76,24 @@ class BrokerReadyIT {
     }
 
     @Test
-    void aClosedAdminConnectionIsReplacedNotDuplicated() throws Exception {
-        assumeTrue(
-                TestBroker.uri().contains("127.0.0.1")
-                        && rabbitmqctl(List.of("status")).exitCode() == 0,
-                "needs rabbitmqctl for the local broker");
+    void aClosedAdminConnectionIsReplacedNotDuplicated() {
+        assumeTrue(BrokerConnections.controllable(), "needs rabbitmqctl for the local broker");
         await("topology declared").atMost(DEADLINE).until(broker::isUp);
-        List<String> before = adminConnections();
-        assertThat("an admin connection of this test is open", before.isEmpty(), is(false));
-        for (String pid : before) {
-            assertThat(
-                    rabbitmqctl(List.of("close_connection", pid, "closed by BrokerReadyIT"))
-                            .exitCode(),
-                    is(0));
-        }
+        assertThat("this replica's admin connection", BrokerConnections.count("levee-admin"), is(1));
+        assertThat(BrokerConnections.close("levee-admin", "closed by BrokerReadyIT"), is(1));
         // Levee reopens it in the background after 250 ms: look often.
         await("closed").atMost(DEADLINE).pollInterval(Duration.ofMillis(10)).until(() -> !broker.isUp());
 
         broker.depth(Topology.UNROUTABLE);
 
-        await("admin connection reopened")
-                .atMost(DEADLINE)
-                .until(() -> adminConnections().size() == before.size());
+        await("admin connection reopened").atMost(DEADLINE).until(() -> BrokerConnections.count("levee-admin") == 1);
         // amqp-client's automatic recovery would bring the closed connection back 5 s after the close, beside the new
         // one: the count must hold through that moment. (Each look runs rabbitmqctl, seconds on a loaded machine, so
         // the bound leaves room around the 7 s the count must hold.)
-        await("one admin connection per broker")
+        await("one admin connection")
                 .during(Duration.ofSeconds(7))
                 .atMost(DEADLINE)
-                .until(() -> adminConnections().size() == before.size());
-    }
-
-    private static List<String> adminConnections() throws IOException, InterruptedException {
-        String vhost = URI.create(TestBroker.uri()).getPath();
-        vhost = vhost == null || vhost.length() <= 1 ? "/" : vhost.substring(1);
-        List<String> pids = new ArrayList<>();
-        for (String line : rabbitmqctl(List.of("list_connections", "pid", "vhost", "client_properties"))
-                .output()
-                .lines()
-                .toList()) {
-            String[] f = line.split("\t", -1);
-            if (f.length >= 3 && f[1].equals(vhost) && f[2].contains("\"levee-admin\"")) {
-                pids.add(f[0]);
-            }
-        }
-        return pids;
-    }
-
-    private record Result(int exitCode, String output) {}
-
-    private static Result rabbitmqctl(List<String> args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of("rabbitmqctl", "-q"));
-        cmd.addAll(args);
-        Process p = new ProcessBuilder(cmd)
-                .redirectError(ProcessBuilder.Redirect.DISCARD)
-                .start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        return p.waitFor(30, TimeUnit.SECONDS) ? new Result(p.exitValue(), out) : new Result(-1, out);
+                .until(() -> BrokerConnections.count("levee-admin") == 1);
     }
 
     /** Counts BrokerReady events; runs before every other observer. */

@@ -1,5 +1,6 @@
 package io.levee.testing;
 
+import io.levee.messaging.Broker;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLDecoder;
@@ -10,8 +11,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Closes broker connections the way a network fault or an operator would, with {@code rabbitmqctl} on the broker's
- * host. Only connections of the test broker's own virtual host are touched: other suites running against the same
- * broker in their own virtual hosts have connections of the same names.
+ * host. Only connections of the test broker's own virtual host opened by this JVM's Levee ({@link Broker#REPLICA})
+ * are touched: other suites running against the same broker in their own virtual hosts, and Levee processes that
+ * other tests of this suite started, have connections of the same names.
  */
 public final class BrokerConnections {
 
@@ -26,8 +28,10 @@ public final class BrokerConnections {
         }
     }
 
+    private static final String OWN = "{\"levee-replica\",\"" + Broker.REPLICA + "\"}";
+
     /**
-     * Closes every connection of the test virtual host whose client-provided name is {@code name}.
+     * Closes every connection of this JVM's Levee in the test virtual host whose client-provided name is {@code name}.
      *
      * @return how many were closed
      */
@@ -39,9 +43,7 @@ public final class BrokerConnections {
                     .lines()
                     .toList()) {
                 String[] columns = line.split("\t", -1);
-                if (columns.length >= 3
-                        && columns[1].equals(vhost)
-                        && columns[2].contains("{\"connection_name\",\"" + name + "\"}")) {
+                if (columns.length >= 3 && columns[1].equals(vhost) && named(columns[2], name)) {
                     if (run("close_connection", columns[0], reason) == 0) {
                         closed++;
                     }
@@ -53,20 +55,22 @@ public final class BrokerConnections {
         }
     }
 
-    /** How many connections of the test virtual host have the client-provided name {@code name}. */
+    /** How many connections of this JVM's Levee in the test virtual host have the client-provided name {@code name}. */
     public static int count(String name) {
         try {
             String vhost = vhost();
             return (int) output("list_connections", "vhost", "client_properties")
                     .lines()
                     .map(line -> line.split("\t", -1))
-                    .filter(columns -> columns.length >= 2
-                            && columns[0].equals(vhost)
-                            && columns[1].contains("{\"connection_name\",\"" + name + "\"}"))
+                    .filter(columns -> columns.length >= 2 && columns[0].equals(vhost) && named(columns[1], name))
                     .count();
         } catch (IOException e) {
             throw new IllegalStateException("rabbitmqctl failed", e);
         }
+    }
+
+    private static boolean named(String clientProperties, String name) {
+        return clientProperties.contains("{\"connection_name\",\"" + name + "\"}") && clientProperties.contains(OWN);
     }
 
     /**
