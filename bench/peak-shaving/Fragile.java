@@ -311,7 +311,7 @@ public final class Fragile {
     static boolean throughLevee(Process levee, Process backend) throws Exception {
         post("http://127.0.0.1:" + BACKEND + "/reset?c=" + N);
         long leveePid = levee.pid();
-        long beam = pidOf("beam.smp");
+        long beam = brokerPid();
         double[] cpu0 = {cpuMs(leveePid), cpuMs(backend.pid()), cpuMs(beam)};
         List<String> rows = new ArrayList<>();
         rows.add("t,offered,delivered,rejected503,capacity,depth,rate,circuit");
@@ -493,7 +493,7 @@ public final class Fragile {
         double postSeconds = (System.nanoTime() - posting) / 1e9;
         long early =
                 Long.parseLong(get("http://127.0.0.1:" + BACKEND + "/stats").split(" ")[0]);
-        long beam = pidOf("beam.smp");
+        long beam = brokerPid();
         long redisPid = pidOf("redis-server");
         long[] pids = {a.pid(), b.pid(), backendPid, beam, redisPid};
         double[] cpu0 =
@@ -884,6 +884,54 @@ public final class Fragile {
     }
 
     /** The oldest process of that name (the pre-started broker, not a test's extra node). */
+    /**
+     * The broker's process: the beam.smp holding the socket that listens on the AMQP port. Other RabbitMQ nodes may
+     * run on the machine (fault scenarios start their own), so the lowest-numbered beam.smp is not necessarily it;
+     * falls back to that when /proc does not tell.
+     */
+    static long brokerPid() {
+        URI amqp = URI.create(AMQP);
+        String port = String.format(Locale.ROOT, ":%04X", amqp.getPort() > 0 ? amqp.getPort() : 5672);
+        Set<String> listening = new java.util.HashSet<>();
+        for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
+            try {
+                for (String line : Files.readAllLines(Path.of(table))) {
+                    String[] c = line.trim().split("\\s+");
+                    if (c.length > 9 && c[1].endsWith(port) && c[3].equals("0A")) {
+                        listening.add("socket:[" + c[9] + "]");
+                    }
+                }
+            } catch (IOException ignored) {
+                // no such table here
+            }
+        }
+        try (var dirs = Files.list(Path.of("/proc"))) {
+            for (Path d : dirs.toList()) {
+                try {
+                    if (!Files.readString(d.resolve("comm")).trim().equals("beam.smp")) {
+                        continue;
+                    }
+                    try (var fds = Files.list(d.resolve("fd"))) {
+                        for (Path fd : fds.toList()) {
+                            try {
+                                if (listening.contains(Files.readSymbolicLink(fd).toString())) {
+                                    return Long.parseLong(d.getFileName().toString());
+                                }
+                            } catch (IOException ignored) {
+                                // closed meanwhile
+                            }
+                        }
+                    }
+                } catch (IOException | NumberFormatException ignored) {
+                    // not a process, or gone meanwhile
+                }
+            }
+        } catch (IOException e) {
+            return pidOf("beam.smp");
+        }
+        return pidOf("beam.smp");
+    }
+
     static long pidOf(String name) {
         try (var dirs = Files.list(Path.of("/proc"))) {
             for (Path d : dirs.sorted(java.util.Comparator.comparingLong(
