@@ -914,7 +914,8 @@ public final class Fragile {
                     try (var fds = Files.list(d.resolve("fd"))) {
                         for (Path fd : fds.toList()) {
                             try {
-                                if (listening.contains(Files.readSymbolicLink(fd).toString())) {
+                                if (listening.contains(
+                                        Files.readSymbolicLink(fd).toString())) {
                                     return Long.parseLong(d.getFileName().toString());
                                 }
                             } catch (IOException ignored) {

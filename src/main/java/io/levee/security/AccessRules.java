@@ -29,6 +29,12 @@ final class AccessRules {
     /** An identity holding {@code role}; on a queue path, one that may also use the queue. */
     record Needs(AccessRole role) implements Requirement {}
 
+    /**
+     * An identity holding {@code role} that may use every queue: for paths about tasks of any queue, such as the
+     * parked tasks of {@code /v1/unroutable}, which a replay sends to whatever queue each names.
+     */
+    record NeedsEveryQueue(AccessRole role) implements Requirement {}
+
     /** One row of the table. */
     record Rule(Set<String> methods, List<String> pattern, Requirement requirement) {
         Rule(Set<String> methods, String pattern, Requirement requirement) {
@@ -59,6 +65,8 @@ final class AccessRules {
         r.add(new Rule(POST, "/v1/queues/{q}/tasks/batch", new Needs(AccessRole.SUBMIT)));
         r.add(new Rule(READS, "/v1/queues/{q}/**", READ));
         r.add(new Rule(WRITES, "/v1/queues/{q}/**", new Needs(AccessRole.OPERATE)));
+        r.add(new Rule(READS, "/v1/unroutable/**", new NeedsEveryQueue(AccessRole.READ)));
+        r.add(new Rule(WRITES, "/v1/unroutable/**", new NeedsEveryQueue(AccessRole.OPERATE)));
         r.add(new Rule(READS, "/v1/**", READ));
         return new AccessRules(r);
     }

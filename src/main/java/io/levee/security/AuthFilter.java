@@ -97,27 +97,25 @@ final class AuthFilter implements Filter {
             listener.refused(method, req.path().path(), 401);
             return;
         }
-        if (decision.requirement() instanceof AccessRules.Needs(AccessRole role)) {
-            if (!identity.has(role)) {
-                deny(
-                        res,
-                        identity,
-                        method,
-                        raw,
-                        "this " + identity.scheme() + " lacks the role '" + role.label() + "'");
-                return;
-            }
-            if (decision.queue().isPresent()
-                    && !identity.mayUse(decision.queue().get())) {
-                deny(
-                        res,
-                        identity,
-                        method,
-                        raw,
-                        "this " + identity.scheme() + " may not use the queue '"
-                                + decision.queue().get() + "'");
-                return;
-            }
+        AccessRole role =
+                switch (decision.requirement()) {
+                    case AccessRules.Needs(AccessRole r) -> r;
+                    case AccessRules.NeedsEveryQueue(AccessRole r) -> r;
+                    default -> null;
+                };
+        String refusal = null;
+        if (role != null && !identity.has(role)) {
+            refusal = "this " + identity.scheme() + " lacks the role '" + role.label() + "'";
+        } else if (decision.queue().isPresent()
+                && !identity.mayUse(decision.queue().get())) {
+            refusal = "this " + identity.scheme() + " may not use the queue '"
+                    + decision.queue().get() + "'";
+        } else if (decision.requirement() instanceof AccessRules.NeedsEveryQueue && !identity.mayUseEveryQueue()) {
+            refusal = "this " + identity.scheme() + " may use only some queues, and these tasks belong to any queue";
+        }
+        if (refusal != null) {
+            deny(res, identity, method, raw, refusal);
+            return;
         }
         req.context().register(identity);
         chain.proceed();

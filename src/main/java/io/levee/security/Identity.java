@@ -34,6 +34,14 @@ public record Identity(String scheme, String name, Set<AccessRole> roles, List<Q
         return roles.contains(role);
     }
 
+    /**
+     * Whether it may use every queue: no queue patterns, or the pattern {@code *}. Parked tasks of {@code
+     * /v1/unroutable} belong to queues that may not exist yet, so only such an identity may read or replay them.
+     */
+    public boolean mayUseEveryQueue() {
+        return queues.isEmpty() || queues.stream().anyMatch(p -> p.glob().equals("*"));
+    }
+
     /** Whether it may use that queue. */
     public boolean mayUse(String queue) {
         if (queues.isEmpty()) {

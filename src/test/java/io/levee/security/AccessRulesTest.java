@@ -35,6 +35,8 @@ class AccessRulesTest {
         "POST, /v1/queues/orders/pause, operate, orders",
         "POST, /v1/queues/orders/tasks/extra, operate, orders",
         "PUT, /v1/queues/orders/tasks, operate, orders",
+        "GET, /v1/unroutable, read on every queue, ",
+        "POST, /v1/unroutable/replay, operate on every queue, ",
         "GET, /v1/anything, read, ",
         "POST, /v1/anything, operate, ",
         "GET, /unknown, authenticated, ",
@@ -62,6 +64,7 @@ class AccessRulesTest {
             case AccessRules.Open o -> "open";
             case AccessRules.Authenticated a -> "authenticated";
             case AccessRules.Needs(AccessRole role) -> role.label();
+            case AccessRules.NeedsEveryQueue(AccessRole role) -> role.label() + " on every queue";
         };
     }
 

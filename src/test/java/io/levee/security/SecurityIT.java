@@ -68,11 +68,14 @@ class SecurityIT {
 
     static final KeyPair RSA = Credentials.rsa();
     static final KeyPair EC = Credentials.ec();
-    /** Keys by role label, each limited to queue A; "submit2" is a second submitter of A. */
+    /**
+     * Keys by role label, each limited to queue A; "submit2" is a second submitter of A; "read-all" and "operate-all"
+     * may use every queue (the unroutable endpoints need that).
+     */
     static final Map<String, String> KEYS = new LinkedHashMap<>();
 
     static {
-        for (String name : List.of("submit", "read", "operate", "submit2")) {
+        for (String name : List.of("submit", "read", "operate", "submit2", "read-all", "operate-all")) {
             KEYS.put(name, Credentials.newKey());
         }
         Credentials.write(Path.of(KEY_FILE), keyLines());
@@ -87,9 +90,19 @@ class SecurityIT {
     static List<String> keyLines() {
         List<String> lines = new ArrayList<>();
         lines.add("# test keys, made for this run");
-        KEYS.forEach((name, key) -> lines.add(
-                name + " " + Credentials.sha256Hex(key) + " " + name.replace("2", "") + " " + A + "," + HANDLED));
+        KEYS.forEach((name, key) -> lines.add(name + " " + Credentials.sha256Hex(key) + " " + roleOf(name)
+                + (name.endsWith("-all") ? "" : " " + A + "," + HANDLED)));
         return lines;
+    }
+
+    /** The role a credential label stands for: "submit2" and "read-all" are a submitter and a reader. */
+    static String roleOf(String label) {
+        return label.replace("2", "").replace("-all", "");
+    }
+
+    /** The queues a test token of that label may use: A, or every queue (no claim) for the "-all" labels. */
+    static List<String> queuesOf(String label) {
+        return label.endsWith("-all") ? null : List.of(A);
     }
 
     @Inject
@@ -109,6 +122,11 @@ class SecurityIT {
     record Endpoint(String method, String path, String role, boolean queueScoped, String body) {
         String on(String queue) {
             return path.replace("{q}", queue);
+        }
+
+        /** Whether it is about tasks of any queue, so that only a caller who may use every queue may call it. */
+        boolean everyQueue() {
+            return path.startsWith("/v1/unroutable");
         }
     }
 
@@ -142,7 +160,7 @@ class SecurityIT {
                 new Scheme(
                         "JWT RS256",
                         role -> Credentials.sign(
-                                Credentials.claims("alice-" + role, List.of(role.replace("2", "")), List.of(A)),
+                                Credentials.claims("alice-" + role, List.of(roleOf(role)), queuesOf(role)),
                                 "RS256",
                                 "rsa-1",
                                 RSA.getPrivate()),
@@ -154,7 +172,7 @@ class SecurityIT {
                 new Scheme(
                         "JWT ES256",
                         role -> Credentials.sign(
-                                Credentials.claims("bob-" + role, List.of(role.replace("2", "")), List.of(A)),
+                                Credentials.claims("bob-" + role, List.of(roleOf(role)), queuesOf(role)),
                                 "ES256",
                                 "ec-1",
                                 EC.getPrivate()),
@@ -182,7 +200,10 @@ class SecurityIT {
                         send(e.method(), e.on(A), e.body(), scheme.unknown()),
                         401);
                 HttpResponse<String> right = send(
-                        e.method(), e.on(A), e.body(), scheme.credentialOf().apply(e.role()));
+                        e.method(),
+                        e.on(A),
+                        e.body(),
+                        scheme.credentialOf().apply(e.everyQueue() ? e.role() + "-all" : e.role()));
                 if (right.statusCode() == 401 || right.statusCode() == 403) {
                     wrong.add(label + " with the right role: " + right.statusCode() + " " + right.body());
                 }
@@ -199,6 +220,17 @@ class SecurityIT {
                                 e.body(),
                                 scheme.credentialOf().apply(otherRole)),
                         403);
+                if (e.everyQueue()) {
+                    expect(
+                            wrong,
+                            label + " limited to queue A",
+                            send(
+                                    e.method(),
+                                    e.on(A),
+                                    e.body(),
+                                    scheme.credentialOf().apply(e.role())),
+                            403);
+                }
                 if (e.queueScoped()) {
                     expect(
                             wrong,
