@@ -1,5 +1,6 @@
 package io.levee.ingress;
 
+import io.helidon.common.context.Contexts;
 import io.levee.config.LeveeConfig;
 import io.levee.config.Part;
 import io.levee.config.PartOf;
@@ -10,6 +11,7 @@ import io.levee.messaging.Broker;
 import io.levee.messaging.BrokerUnavailableException;
 import io.levee.messaging.ControlPlane;
 import io.levee.messaging.QueueState;
+import io.levee.security.Identity;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
@@ -22,6 +24,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** {@code GET /v1/queues[/{queue}[/schema]]}: what each queue holds and how fast it fills and drains. */
 @ApplicationScoped
@@ -55,13 +58,19 @@ public class QueueResource {
         this.schemas = schemas;
     }
 
-    /** Every configured queue. */
+    /**
+     * Every configured queue the caller may use: an identity limited by queue patterns does not learn the names and
+     * state of other queues (with authentication off there is no identity, and every queue is listed).
+     */
     @GET
     @Produces(MediaType.APPLICATION_JSON)
     public Response list() {
+        Optional<Identity> caller = Contexts.context().flatMap(c -> c.get(Identity.class));
         List<Map<String, Object>> queues = new ArrayList<>();
         for (QueueSettings q : config.queues().values()) {
-            queues.add(status(q));
+            if (caller.map(i -> i.mayUse(q.name())).orElse(true)) {
+                queues.add(status(q));
+            }
         }
         return Response.ok(TaskIntake.writeJson(Map.of("queues", queues)), MediaType.APPLICATION_JSON)
                 .build();

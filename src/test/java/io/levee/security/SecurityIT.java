@@ -248,6 +248,14 @@ class SecurityIT {
     }
 
     @Test
+    void aReaderLimitedToSomeQueuesListsOnlyThose() {
+        String limited = send("GET", "/v1/queues", null, KEYS.get("read")).body();
+        assertThat(limited, containsString("\"" + A + "\""));
+        assertThat(limited, not(containsString("\"" + B + "\"")));
+        assertThat(send("GET", "/v1/queues", null, KEYS.get("read-all")).body(), containsString("\"" + B + "\""));
+    }
+
+    @Test
     void refusalsAreProblemDocuments() {
         HttpResponse<String> none = send("GET", "/v1/queues", null, null);
         assertThat(none.statusCode(), is(401));
