@@ -107,31 +107,29 @@ final class DeadlineInputStream extends FilterInputStream {
 
     @Override
     public int read() throws IOException {
-        check();
-        int b;
-        try {
-            b = super.read();
-            if (b < 0) {
-                finish();
-            }
-        } catch (IOException e) {
-            if (wasCut()) {
-                throw timedOut();
-            }
-            throw e;
-        } catch (RuntimeException e) {
-            throw translated(e);
-        }
-        check();
-        return b;
+        return guarded(super::read);
     }
 
     @Override
     public int read(byte[] b, int off, int len) throws IOException {
+        return guarded(() -> super.read(b, off, len));
+    }
+
+    /** One read of the body underneath. */
+    @FunctionalInterface
+    private interface Read {
+        int next() throws IOException;
+    }
+
+    /**
+     * A read within the deadline: checked before and after, the end of the body finishing the watch, a read the
+     * watcher cut answered as the timeout, and the web server's unchecked failures as the problem each one is.
+     */
+    private int guarded(Read read) throws IOException {
         check();
         int n;
         try {
-            n = super.read(b, off, len);
+            n = read.next();
             if (n < 0) {
                 finish();
             }
