@@ -14,7 +14,7 @@ import org.eclipse.microprofile.config.Config;
  * @param redisUri        Redis shared by every replica for task status and operator-set queue state; empty keeps
  *                        both in this replica's memory ({@code levee.state.redis-uri})
  * @param keyPrefix       prefix of every Redis key ({@code levee.state.key-prefix})
- * @param maxEntries      task statuses kept in memory at most; beyond, new tasks go untracked until older statuses expire ({@code levee.state.max-entries})
+ * @param maxEntries      task statuses kept in memory at most; beyond, the oldest tasks' statuses are forgotten first ({@code levee.state.max-entries})
  * @param resultMaxSize   largest handler result kept with a status, in bytes ({@code levee.state.result-max-size})
  * @param statusTtl       per queue: how long a task's status is kept ({@code levee.queues.<q>.status-ttl}, 24h)
  * @param statusDisabled  queues whose task status is not tracked ({@code levee.queues.<q>.status=false})
