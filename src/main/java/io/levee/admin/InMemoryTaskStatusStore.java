@@ -36,7 +36,8 @@ final class InMemoryTaskStatusStore implements TaskStatusStore {
             TaskStatusRecorder.SUCCEEDED,
             TaskStatusRecorder.DEAD);
     /** Fields the recorder writes as decimal numbers, held as longs. */
-    private static final List<String> NUMBERS = List.of("attempts", "acceptedAt", "updatedAt", "startedAt", "finishedAt");
+    private static final List<String> NUMBERS =
+            List.of("attempts", "acceptedAt", "updatedAt", "startedAt", "finishedAt");
 
     private static final int STATE_BIT = 1 << NUMBERS.size();
 
@@ -169,7 +170,8 @@ final class InMemoryTaskStatusStore implements TaskStatusStore {
     }
 
     private boolean has(int s, String name) {
-        return (present[s] & bit(name)) != 0 || (others[s] != null && othersOf(s).containsKey(name));
+        return (present[s] & bit(name)) != 0
+                || (others[s] != null && othersOf(s).containsKey(name));
     }
 
     private static int bit(String name) {
