@@ -1,18 +1,16 @@
 package io.levee.messaging;
 
-import com.rabbitmq.jms.client.message.RMQBytesMessage;
-import java.io.ByteArrayOutputStream;
+import com.rabbitmq.jms.client.PublishedBytesMessage;
 
 /**
- * The RabbitMQ JMS client's {@code BytesMessage}, holding the task body by reference. The client's own copies the body
- * into a growing buffer on {@code writeBytes}, then twice more when it publishes (its buffer to an array, the array
- * into a second growing buffer, that buffer to the array it publishes): about five allocations of the body's size per
- * send, a fifth of every byte the gateway allocated (docs/benchmarks.md). This one writes the body once, straight into
- * the buffer the client publishes from. It is sent through {@code MessageProducer.send} like any other message; only
- * {@link PublishingSession} makes one, and only for AMQP-mapped destinations, whose body is the bytes as they are.
+ * The RabbitMQ JMS client's {@code BytesMessage}, holding the task body by reference and publishing that very array.
+ * The client's own copies the body into a growing buffer on {@code writeBytes}, then again when it publishes: about
+ * five allocations of the body's size per send (docs/jms-client-defects.md). It is sent through
+ * {@code MessageProducer.send} like any other message; only {@link PublishingSession} makes one, and only for
+ * AMQP-mapped destinations, whose body is the bytes as they are.
  */
 @SuppressWarnings("serial") // never serialised: it lives and dies within one publishing session
-final class TaskBytesMessage extends RMQBytesMessage {
+final class TaskBytesMessage extends PublishedBytesMessage {
 
     private byte[] body = new byte[0];
 
@@ -22,7 +20,7 @@ final class TaskBytesMessage extends RMQBytesMessage {
     }
 
     @Override
-    protected void writeAmqpBody(ByteArrayOutputStream out) {
-        out.write(body, 0, body.length);
+    protected byte[] amqpBody() {
+        return body;
     }
 }
