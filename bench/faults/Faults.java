@@ -161,6 +161,9 @@ public final class Faults {
             return 32;
         }
 
+        /** How long the accounting waits for the broker to settle what the stopped processes left (see run). */
+        static final Duration SETTLE_BOUND = Duration.ofSeconds(20);
+
         Duration drainBound() {
             return ci ? Duration.ofSeconds(40) : Duration.ofSeconds(120);
         }
@@ -231,6 +234,17 @@ public final class Faults {
                     Thread.sleep(250);
                 }
                 row.drainSeconds = (drainBound().toNanos() - (deadline - System.nanoTime())) / 1e9;
+                // What the broker holds when the bound ran out: a task invisible to basic.get (held by dead-lettering,
+                // or prefetched by a consumer that never ran it) shows here and nowhere else.
+                String atBound = unhandled() > 0
+                        ? BrokerCounts.read(brokerNode, vhostFilter().getFirst()) + "; channels holding tasks: "
+                                + BrokerCounts.channelsHolding(
+                                        brokerNode, vhostFilter().getFirst())
+                                + "; worker threads: " + ThreadDump.save(worker)
+                                + "; broker state: "
+                                + BrokerCounts.saveState(
+                                        brokerNode, vhostFilter().getFirst())
+                        : "-";
                 // Connections and channels opened on first use are counted in "before" after the warm-up; the same
                 // warm-up after the fault makes "after" comparable (a connection reopened lazily is not missing).
                 warmUp();
@@ -239,9 +253,17 @@ public final class Faults {
                 String newAfter = row.after.missingIn(row.before);
                 // The accounting reads the queues once no consumer holds a task: a task prefetched by a worker is
                 // invisible to basic.get and would read as lost. Stopping drains in-flight tasks and returns the rest.
+                List<String> killed = new ArrayList<>();
                 for (Levee l : processes) {
-                    l.stop();
+                    if (l.stop()) {
+                        killed.add(l.name);
+                    }
                 }
+                // A task handed back by a closing consumer, or held by at-least-once dead-lettering (a retry copy
+                // expiring into a full queue), is in its queue but invisible to basic.get until the broker is done
+                // with it: the scan waits (bounded) until no queue reports such a message.
+                BrokerCounts atScan =
+                        BrokerCounts.awaitSettled(brokerNode, vhostFilter().getFirst(), SETTLE_BOUND);
                 Set<String> missing = unhandledIds();
                 Map<String, Set<String>> found = QueueScan.ids(scanUri(), queues());
                 Set<String> held = new HashSet<>();
@@ -264,12 +286,24 @@ public final class Faults {
                 if (!parked.isEmpty()) {
                     row.note += " " + parked.size() + " unhandled in faults.dlq or levee.unroutable;";
                 }
+                if (atScan.unsettled() > 0) {
+                    row.note += " at the scan, " + atScan.unsettled() + " message(s) still unacknowledged or held by"
+                            + " dead-lettering, invisible to basic.get (" + atScan + ");";
+                }
+                if (!killed.isEmpty()) {
+                    row.note += " " + killed + " did not exit within 30 s of SIGTERM (killed);";
+                }
                 if (row.lost > 0) {
                     List<String> sample = missing.stream()
                             .filter(id -> !held.contains(id))
                             .limit(5)
                             .toList();
                     row.note += " LOST e.g. " + sample;
+                    row.note += " broker at the drain bound: [" + atBound + "]; at the scan: [" + atScan + "];";
+                    for (String id : sample) {
+                        row.note += " worker log of " + id + ": " + LogLines.of(worker, id) + ";";
+                    }
+                    row.note += " " + lateCheck(missing, held) + ";";
                 }
                 faultFailure.compareAndSet(null, b.faultError.get());
                 if (faultFailure.get() != null) {
@@ -285,6 +319,43 @@ public final class Faults {
                 after();
             }
             return row;
+        }
+
+        /**
+         * Whether tasks missing at the scan come back later (nothing consumes any more): the queues are scanned again
+         * once a second for 60 s, with the broker's counts.
+         */
+        String lateCheck(Set<String> missing, Set<String> held) throws Exception {
+            Set<String> lost = new HashSet<>(missing);
+            lost.removeAll(held);
+            long started = System.nanoTime();
+            StringBuilder out = new StringBuilder("late check:");
+            while (!lost.isEmpty()
+                    && System.nanoTime() - started < Duration.ofSeconds(60).toNanos()) {
+                Thread.sleep(1_000);
+                Map<String, Set<String>> found = QueueScan.ids(scanUri(), queues());
+                for (var e : found.entrySet()) {
+                    for (String id : e.getValue()) {
+                        if (lost.remove(id)) {
+                            out.append(String.format(
+                                    Locale.ROOT,
+                                    " %s in %s after %.0f s [%s]",
+                                    id,
+                                    e.getKey(),
+                                    (System.nanoTime() - started) / 1e9,
+                                    BrokerCounts.read(brokerNode, vhostFilter().getFirst())));
+                        }
+                    }
+                }
+            }
+            if (!lost.isEmpty()) {
+                out.append(" not back within 60 s: ")
+                        .append(lost)
+                        .append(" [")
+                        .append(BrokerCounts.read(brokerNode, vhostFilter().getFirst()))
+                        .append("]");
+            }
+            return out.toString();
         }
 
         Levee start(String name, String role, int port) throws IOException {
@@ -805,6 +876,9 @@ public final class Faults {
             all.put("levee.faults.jdbc", jdbc);
             all.put("levee.faults.table", table);
             all.put("levee.publish.confirm-timeout", "PT5S");
+            // Every task outcome on a line of its own (no per-second budget): a task the accounting misses can be
+            // followed through the worker's log.
+            all.put("levee.log.task-lines-per-second", "-1");
             all.putAll(props);
             all.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
             cmd.addAll(List.of(
@@ -833,12 +907,18 @@ public final class Faults {
             process.waitFor(30, TimeUnit.SECONDS);
         }
 
-        /** SIGTERM, then kill -9 after 30 s. */
-        void stop() throws InterruptedException {
+        /** SIGTERM, then kill -9 after 30 s; whether it came to the kill. */
+        boolean stop() throws InterruptedException {
+            if (!process.isAlive()) {
+                return false;
+            }
             process.destroy();
             if (!process.waitFor(30, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
+                process.waitFor(30, TimeUnit.SECONDS);
+                return true;
             }
+            return false;
         }
     }
 
@@ -1136,6 +1216,186 @@ public final class Faults {
                 }
             }
             return ids;
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------- diagnosis
+
+    /**
+     * Per queue of a virtual host: messages, ready, unacknowledged (delivered to a consumer, not settled) and, for a
+     * quorum queue, messages held by at-least-once dead-lettering ({@code messages_dlx}: invisible to consumers and
+     * to basic.get until the dead-letter target confirms them). Printed e.g. "faults 3/0/3/0 (messages/ready/unacked/
+     * dlx)".
+     */
+    record BrokerCounts(Map<String, long[]> queues, String error) {
+
+        /** Quorum queues' messages_dlx is no list_queues info key of rabbitmqctl 3.10, hence eval. */
+        private static final Pattern QUEUE_COUNTS =
+                Pattern.compile("\\{<<\"([^\"]*)\">>,(\\d+),(\\d+),(\\d+),(\\d+)\\}");
+
+        static BrokerCounts read(String node, String vhost) {
+            List<String> cmd = new ArrayList<>(List.of("timeout", "60", "rabbitmqctl", "-q"));
+            if (node != null) {
+                cmd.addAll(List.of("-n", node));
+            }
+            cmd.addAll(List.of(
+                    "eval",
+                    "[begin {resource, _, queue, N} = amqqueue:get_name(Q),"
+                            + " I = rabbit_amqqueue:info(Q, [messages, messages_ready, messages_unacknowledged]),"
+                            + " D = case amqqueue:get_type(Q) of rabbit_quorum_queue -> proplists:get_value("
+                            + "messages_dlx, rabbit_amqqueue:info(Q, [messages_dlx]), 0); _ -> 0 end,"
+                            + " list_to_tuple([N | [V || {_, V} <- I] ++ [D]]) end"
+                            + " || Q <- rabbit_amqqueue:list(<<\"" + vhost + "\">>)]."));
+            try {
+                Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+                String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                p.waitFor(60, TimeUnit.SECONDS);
+                Map<String, long[]> queues = new TreeMap<>();
+                Matcher m = QUEUE_COUNTS.matcher(out);
+                while (m.find()) {
+                    long[] n = new long[4];
+                    for (int i = 0; i < 4; i++) {
+                        n[i] = Long.parseLong(m.group(i + 2));
+                    }
+                    queues.put(m.group(1), n);
+                }
+                return new BrokerCounts(queues, p.exitValue() == 0 ? null : out.strip());
+            } catch (IOException | InterruptedException e) {
+                return new BrokerCounts(Map.of(), "rabbitmqctl failed: " + e);
+            }
+        }
+
+        /**
+         * Reads the counts until no queue has a message delivered and unsettled or held by dead-lettering, or the
+         * bound runs out; answers the last counts read.
+         */
+        static BrokerCounts awaitSettled(String node, String vhost, Duration bound) throws InterruptedException {
+            long deadline = System.nanoTime() + bound.toNanos();
+            BrokerCounts c = read(node, vhost);
+            while (c.unsettled() > 0 && System.nanoTime() < deadline) {
+                Thread.sleep(500);
+                c = read(node, vhost);
+            }
+            return c;
+        }
+
+        /** Messages delivered and not settled, or held by dead-lettering: in a queue, but invisible to basic.get. */
+        long unsettled() {
+            return queues.values().stream().mapToLong(n -> n[2] + n[3]).sum();
+        }
+
+        long deadLettering() {
+            return queues.values().stream().mapToLong(n -> n[3]).sum();
+        }
+
+        @Override
+        public String toString() {
+            if (error != null) {
+                return error;
+            }
+            StringBuilder out = new StringBuilder();
+            queues.forEach((q, n) -> out.append(out.isEmpty() ? "" : ", ")
+                    .append(q)
+                    .append(' ')
+                    .append(n[0])
+                    .append('/')
+                    .append(n[1])
+                    .append('/')
+                    .append(n[2])
+                    .append('/')
+                    .append(n[3]));
+            return out.append(" (messages/ready/unacked/dlx)").toString();
+        }
+
+        /**
+         * The quorum queues' state machine overviews (ready, checked out, dead-lettering, enqueuers) and the
+         * at-least-once dead-letter workers' state, saved under target/faults; answers the path.
+         */
+        static String saveState(String node, String vhost) {
+            Path out = root.resolve("target/faults/broker-state-" + System.currentTimeMillis() + ".txt");
+            List<String> cmd = new ArrayList<>(List.of("timeout", "60", "rabbitmqctl", "-q"));
+            if (node != null) {
+                cmd.addAll(List.of("-n", node));
+            }
+            cmd.addAll(
+                    List.of(
+                            "eval",
+                            "{[{amqqueue:get_name(Q), ra:local_query(amqqueue:get_pid(Q), fun rabbit_fifo:overview/1)}"
+                                    + " || Q <- rabbit_amqqueue:list(<<\"" + vhost + "\">>),"
+                                    + " amqqueue:get_type(Q) == rabbit_quorum_queue],"
+                                    + " [sys:get_status(P) || {_, P, _, _} <- supervisor:which_children(rabbit_fifo_dlx_sup)]}."));
+            try {
+                Process p = new ProcessBuilder(cmd)
+                        .redirectErrorStream(true)
+                        .redirectOutput(out.toFile())
+                        .start();
+                p.waitFor(60, TimeUnit.SECONDS);
+                return out.toString();
+            } catch (IOException | InterruptedException e) {
+                return "rabbitmqctl failed: " + e;
+            }
+        }
+
+        /** Channels of a virtual host with unacknowledged deliveries: name, unacked, consumers, prefetch. */
+        static String channelsHolding(String node, String vhost) {
+            List<String> cmd = new ArrayList<>(List.of("timeout", "60", "rabbitmqctl", "-q"));
+            if (node != null) {
+                cmd.addAll(List.of("-n", node));
+            }
+            cmd.addAll(List.of(
+                    "list_channels", "vhost", "name", "messages_unacknowledged", "consumer_count", "prefetch_count"));
+            try {
+                Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+                String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                p.waitFor(60, TimeUnit.SECONDS);
+                List<String> holding = new ArrayList<>();
+                for (String line : out.lines().toList()) {
+                    String[] f = line.split("\t");
+                    if (f.length >= 5 && f[0].equals(vhost) && !f[2].trim().equals("0")) {
+                        holding.add(f[1] + " unacked " + f[2] + " consumers " + f[3] + " prefetch " + f[4]);
+                    }
+                }
+                return holding.isEmpty() ? "none" : String.join(", ", holding);
+            } catch (IOException | InterruptedException e) {
+                return "rabbitmqctl failed: " + e;
+            }
+        }
+    }
+
+    /** A thread dump of a Levee process (jcmd Thread.print), saved under target/faults; answers its path. */
+    static final class ThreadDump {
+        static String save(Levee l) {
+            if (l == null || !l.process.isAlive()) {
+                return "not running";
+            }
+            Path out = root.resolve("target/faults/" + l.name + "-threads-" + System.currentTimeMillis() + ".txt");
+            try {
+                Process p = new ProcessBuilder(
+                                Path.of(javaBin).resolveSibling("jcmd").toString(),
+                                Long.toString(l.process.pid()),
+                                "Thread.print")
+                        .redirectErrorStream(true)
+                        .redirectOutput(out.toFile())
+                        .start();
+                p.waitFor(60, TimeUnit.SECONDS);
+                return out.toString();
+            } catch (IOException | InterruptedException e) {
+                return "jcmd failed: " + e;
+            }
+        }
+    }
+
+    /** The lines of a Levee process's log that name a task (the harness's worker logs every outcome). */
+    static final class LogLines {
+        static List<String> of(Levee l, String taskId) {
+            try (var lines = Files.lines(l.log)) {
+                return lines.filter(line -> line.contains(taskId))
+                        .map(line -> line.replaceAll(" request=\\S+", ""))
+                        .limit(20)
+                        .toList();
+            } catch (IOException | java.io.UncheckedIOException e) {
+                return List.of("cannot read " + l.log + ": " + e);
+            }
         }
     }
 

@@ -9,7 +9,8 @@
 #                5 queue full while retries wait and handlers return tasks (own node)
 #                6 memory alarm (own node)                      7 a node of a 3-node cluster killed (own nodes)
 #     --ci       reduced bursts (1,000 tasks each) and drain bounds (40 s): scenarios 3,4,5 in about 3 minutes
-# Exits 1 when any accepted (202) task was lost: never handled and not waiting in faults or faults.retry.1s at the end.
+# Exits 1 when any accepted (202) task was lost: never handled and not waiting in faults or faults.retry.1s at the end
+# (what a lost task's row reports besides, and the files under target/faults: docs/reliability.md).
 # Needs RabbitMQ at 127.0.0.1:5672 (rabbitmqctl on this host), PostgreSQL at 127.0.0.1:5432 (LEVEE_FAULTS_JDBC).
 # Ports: LEVEE_FAULTS_PORT (18110: gateway, +1 worker, +10 proxy); own nodes rel<n>@localhost listen on
 # LEVEE_FAULTS_NODE_PORT+n (5680+n) and LEVEE_FAULTS_NODE_DIST_PORT+n (25680+n).
