@@ -1317,13 +1317,16 @@ public final class Faults {
             if (node != null) {
                 cmd.addAll(List.of("-n", node));
             }
-            cmd.addAll(
-                    List.of(
-                            "eval",
-                            "{[{amqqueue:get_name(Q), ra:local_query(amqqueue:get_pid(Q), fun rabbit_fifo:overview/1)}"
-                                    + " || Q <- rabbit_amqqueue:list(<<\"" + vhost + "\">>),"
-                                    + " amqqueue:get_type(Q) == rabbit_quorum_queue],"
-                                    + " [sys:get_status(P) || {_, P, _, _} <- supervisor:which_children(rabbit_fifo_dlx_sup)]}."));
+            cmd.addAll(List.of(
+                    "eval",
+                    "{[{amqqueue:get_name(Q), ra:local_query(amqqueue:get_pid(Q), fun rabbit_fifo:overview/1),"
+                            + " ra:local_query(amqqueue:get_pid(Q), fun(S) -> S end)}"
+                            + " || Q <- rabbit_amqqueue:list(<<\"" + vhost + "\">>),"
+                            + " amqqueue:get_type(Q) == rabbit_quorum_queue],"
+                            + " [sys:get_status(P) || {_, P, _, _} <- supervisor:which_children(rabbit_fifo_dlx_sup)],"
+                            + " [{P, sys:get_status(P)} || P <- rabbit_channel:list(),"
+                            + " proplists:get_value(vhost, rabbit_channel:info(P, [vhost])) == <<\"" + vhost
+                            + "\">>]}."));
             try {
                 Process p = new ProcessBuilder(cmd)
                         .redirectErrorStream(true)
